@@ -1,0 +1,67 @@
+/**
+ * The agent contract. An agent is small and single-purpose: it declares what it can do
+ * (capabilities), the permission level it needs, and handles tasks one call at a time.
+ * The {@link AgentHost} (agent-host.ts) owns its lifetime, deadlines and supervision.
+ */
+import type { EventBus } from '../bus/event-bus.js';
+import type { AgentStatus, PermissionLevel } from '../bus/topics.js';
+
+/** The four families of agents. */
+export type AgentKind = 'review' | 'error' | 'watcher' | 'learner' | 'maintainer' | 'predictor' | 'orchestrator' | (string & {});
+
+/** A unit of work handed to an agent. */
+export interface AgentTask<I = unknown> {
+  /** Unique id (the host makes one if absent). */
+  id: string;
+  /** What to do; an agent may accept several types. */
+  type: string;
+  input: I;
+  /** Trace id linking the task to the event that caused it. */
+  traceId?: string;
+}
+
+/** What an agent receives besides its task. */
+export interface AgentContext {
+  /** Fires at the task's deadline, on host shutdown, or when the caller cancels. Pass it on. */
+  readonly signal: AbortSignal;
+  /** Absolute time (ms since epoch) by which the task must finish. */
+  readonly deadline: number;
+  /** The bus, for publishing results and follow-up events. */
+  readonly bus: EventBus;
+}
+
+/** Health as reported by the host for one agent. */
+export interface AgentHealth {
+  status: AgentStatus;
+  tasksProcessed: number;
+  tasksFailed: number;
+  /** Failed / processed over the recent window (0..1). */
+  errorRate: number;
+  /** Latency of recent tasks in milliseconds. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Restarts since spawn. */
+  restarts: number;
+  /** Approximate memory attributed to the agent (bytes): heap delta for in-thread agents, worker heap for pooled ones. */
+  memoryBytes: number;
+  /** CPU time spent in handle() (ms). */
+  cpuMs: number;
+  lastError?: string;
+}
+
+/** The contract every agent implements. */
+export interface Agent<I = unknown, O = unknown> {
+  /** Unique within a host. */
+  readonly id: string;
+  readonly kind: AgentKind;
+  /** What it can do, e.g. `code_review`, `security_scan`, `log_analysis`. */
+  readonly capabilities: readonly string[];
+  /** The level its actions need; the host refuses to run it above what policy grants. */
+  readonly permission: PermissionLevel;
+  /** Called once before the first task. May subscribe to the bus through `context.bus`. */
+  start?(context: { bus: EventBus; signal: AbortSignal }): void | Promise<void>;
+  /** Called once at shutdown or before a restart. */
+  stop?(): void | Promise<void>;
+  /** Handles one task. Must honour `context.signal`. */
+  handle(task: AgentTask<I>, context: AgentContext): Promise<O>;
+}
