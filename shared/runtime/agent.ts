@@ -65,3 +65,31 @@ export interface Agent<I = unknown, O = unknown> {
   /** Handles one task. Must honour `context.signal`. */
   handle(task: AgentTask<I>, context: AgentContext): Promise<O>;
 }
+
+/** Options for dispatching a task to an agent. */
+export interface DispatchOptions {
+  /** Milliseconds until the task is cancelled (default: the host's default deadline). */
+  deadlineMs?: number;
+  /** Cancels the task early. */
+  signal?: AbortSignal;
+}
+
+/** A registered agent as the registry shows it. */
+export interface AgentInfo {
+  id: string;
+  kind: AgentKind;
+  capabilities: readonly string[];
+  permission: PermissionLevel;
+  health: AgentHealth;
+}
+
+/**
+ * What composition (chains, swarms, cascades) needs from a host: capability discovery and
+ * dispatch with deadline and cancellation. `AgentHost` implements it.
+ */
+export interface AgentDispatcher {
+  /** Agents that declare a capability ("who can do `code_review`?"), healthy ones first. */
+  find(capability: string): AgentInfo[];
+  /** Runs one task on one agent under a deadline; rejects with DeadlineExceededError, CancelledError, CircuitOpenError or the agent's error. */
+  dispatch<O = unknown>(agentId: string, task: Omit<AgentTask, 'id'> & { id?: string }, options?: DispatchOptions): Promise<O>;
+}
