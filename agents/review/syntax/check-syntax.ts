@@ -1,0 +1,141 @@
+/**
+ * The syntax checker's analysis: syntax errors with exact ranges.
+ * - JavaScript, JSX, TypeScript, TSX: the TypeScript compiler's syntactic diagnostics (public API:
+ *   a one-file program with no lib and no resolution). tree-sitter's TypeScript grammar puts ERROR
+ *   nodes in valid modern TS (see ../shared/STACK.md), and the compiler's messages name the token
+ *   expected; it also reports TypeScript-only syntax used in .js files.
+ * - Python and JSON: tree-sitter ERROR and MISSING nodes. JSON-with-comments files (tsconfig, .vscode,
+ *   *.jsonc) accept comments and trailing commas.
+ */
+import ts from 'typescript';
+import type { Tree, Node } from 'web-tree-sitter';
+import type { Finding, Range } from '../../../shared/findings/finding.js';
+import { assignFingerprints } from '../../../shared/findings/fingerprint.js';
+import type { LanguageId } from '../parsing/index.js';
+
+/** At most this many syntax errors per file: after the first few, error recovery mostly cascades. */
+const MAX_ERRORS = 10;
+export const SYNTAX_AGENT = 'syntax-checker';
+
+/** A file to check. */
+export interface SyntaxInput {
+  path: string;
+  text: string;
+  lang: LanguageId;
+  /** A tree-sitter tree of `text` (needed for Python and JSON). */
+  tree?: Tree;
+}
+
+const compilerOptions: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, checkJs: false, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext, noEmit: true, types: [] };
+
+function scriptKind(path: string, lang: LanguageId): ts.ScriptKind {
+  if (lang === 'tsx') return ts.ScriptKind.TSX;
+  if (lang === 'typescript') return ts.ScriptKind.TS;
+  return /\.jsx$/i.test(path) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+function finding(path: string, range: Range, message: string, ruleId = 'syntax/parse-error'): Omit<Finding, 'fingerprint'> {
+  return { ruleId, agent: SYNTAX_AGENT, severity: 'error', message, file: path, range, tags: ['syntax'], confidence: 1, shouldReport: true };
+}
+
+function checkWithTypeScript(input: SyntaxInput, starts: number[]): Omit<Finding, 'fingerprint'>[] {
+  const fileName = `/__orchestra__/${input.path.replace(/^\/+/, '')}`;
+  const source = ts.createSourceFile(fileName, input.text, ts.ScriptTarget.ESNext, false, scriptKind(input.path, input.lang));
+  const host: ts.CompilerHost = {
+    getSourceFile: (name) => (name === fileName ? source : undefined),
+    getDefaultLibFileName: () => 'lib.d.ts',
+    writeFile: () => undefined,
+    getCurrentDirectory: () => '/',
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (name) => name === fileName,
+    readFile: () => undefined,
+  };
+  const program = ts.createProgram({ rootNames: [fileName], options: compilerOptions, host });
+  return program
+    .getSyntacticDiagnostics(source)
+    .slice(0, MAX_ERRORS)
+    .map((d) => {
+      const start = d.start ?? 0;
+      const end = start + Math.max(d.length ?? 0, 1);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      return finding(input.path, { start: positionAt(starts, start), end: positionAt(starts, Math.min(end, input.text.length)) }, `${message} (TS${d.code})`);
+    });
+}
+
+const JSONC_NAME = /(^|\/)(tsconfig[^/]*|jsconfig[^/]*|\.vscode\/[^/]+|devcontainer|\.devcontainer\/[^/]+|[^/]+\.jsonc|\.eslintrc|\.babelrc)(\.json)?$/i;
+
+function checkWithTreeSitter(input: SyntaxInput, starts: number[]): Omit<Finding, 'fingerprint'>[] {
+  const tree = input.tree;
+  if (!tree) return [];
+  const out: Omit<Finding, 'fingerprint'>[] = [];
+  const jsonc = input.lang === 'json' && JSONC_NAME.test(input.path);
+  const root = tree.rootNode;
+  if (!root.hasError) return out;
+  // Depth-first in document order with an explicit stack: 10,000-level nesting must not overflow.
+  const stack: Node[] = [root];
+  while (stack.length > 0 && out.length < MAX_ERRORS) {
+    const node = stack.pop()!;
+    if (node.isMissing) {
+      const at = positionAt(starts, node.startIndex);
+      out.push(finding(input.path, { start: at, end: { line: at.line, column: at.column + 1 } }, `Syntax error: missing "${node.type}"`));
+      continue;
+    }
+    if (node.type === 'ERROR') {
+      const text = input.text.slice(node.startIndex, node.endIndex);
+      if (jsonc && /^\s*,\s*$/.test(text)) continue; // trailing comma in a JSON-with-comments file
+      const token = text.trim().split(/\s+/)[0]?.slice(0, 40) ?? '';
+      const start = positionAt(starts, node.startIndex);
+      const end = positionAt(starts, Math.max(node.endIndex, node.startIndex + 1));
+      out.push(finding(input.path, { start, end }, token ? `Syntax error: unexpected "${token}"` : 'Syntax error'));
+      continue;
+    }
+    if (!node.hasError) continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child) stack.push(child);
+    }
+  }
+  return out;
+}
+
+/** Returns syntax-error findings for one file, with fingerprints. */
+export function checkSyntax(input: SyntaxInput): Finding[] {
+  const starts = lineStarts(input.text);
+  let raw: Omit<Finding, 'fingerprint'>[];
+  if (input.lang === 'python' || input.lang === 'json') {
+    raw = checkWithTreeSitter(input, starts);
+  } else {
+    try {
+      raw = checkWithTypeScript(input, starts);
+    } catch (error) {
+      // The compiler's recursive-descent parser overflows the stack on pathological nesting
+      // (thousands of levels); tree-sitter's parser does not, so its view is used instead.
+      if (!(error instanceof RangeError)) throw error;
+      raw = input.tree
+        ? checkWithTreeSitter(input, starts)
+        : [{ ...finding(input.path, { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }, 'The file is nested too deeply for the TypeScript parser; its syntax was not checked.', 'syntax/too-deep'), severity: 'info' }];
+    }
+  }
+  const lineText = (line: number) => input.text.slice(starts[line - 1] ?? 0, (starts[line] ?? input.text.length + 1) - 1);
+  return assignFingerprints(raw, lineText);
+}
