@@ -66,6 +66,52 @@ export class InvalidInputError extends OrchestraError {
   }
 }
 
+/**
+ * A store (e.g. the memory store's directory) is held by another live process, so this one may not
+ * write it. `lockFile` is the lock to inspect; `holderPid` the process that holds it, when known.
+ */
+export class StoreLockedError extends OrchestraError {
+  override readonly name = 'StoreLockedError' as const;
+  constructor(
+    message: string,
+    readonly lockFile: string,
+    readonly holderPid: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A step of a composition (a chain, a cascade, a pipeline) failed, and the run stopped there.
+ * `step` and `index` say which; `cause` is why (the agent's error, a DeadlineExceededError, …).
+ */
+export class StepFailedError extends OrchestraError {
+  override readonly name = 'StepFailedError' as const;
+  constructor(
+    message: string,
+    readonly step: string,
+    readonly index: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Work hit a resource limit it was given (a worker thread's heap limit, say) and was stopped.
+ * `limit` names the limit and its value, e.g. `maxOldGenerationSizeMb=64`, so the fix is obvious.
+ */
+export class ResourceLimitError extends OrchestraError {
+  override readonly name = 'ResourceLimitError' as const;
+  constructor(
+    message: string,
+    readonly limit: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Type guard for any error of a given class, across realms where `instanceof` may fail. */
 export function isErrorNamed<N extends string>(error: unknown, name: N): error is Error & { name: N } {
   return error instanceof Error && error.name === name;
