@@ -1,15 +1,11 @@
 /**
  * `orchestra` entry point: parses the command name and dispatches. Nothing else lives here.
  */
-import { readFileSync } from 'node:fs';
 import { InvalidInputError, errorMessage } from '../shared/errors/errors.js';
 import { ExitCode, UsageError, type Command, type CommandIO } from './command.js';
 import { commands } from './commands/index.js';
+import { orchestraVersion } from './paths.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Top-level help text. */
 export function helpText(): string {
@@ -36,7 +32,7 @@ export async function run(argv: string[], io: CommandIO = defaultIO()): Promise<
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${orchestraVersion()}\n`);
     return ExitCode.Ok;
   }
   if (name === 'help') {

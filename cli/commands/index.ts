@@ -1,4 +1,5 @@
 /** Every CLI command, in the order `orchestra --help` lists them. */
 import type { Command } from '../command.js';
+import { reviewCommand } from './review.js';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [reviewCommand];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { renderReport, type ReportInput } from '../../../../agents/review/report/index.js';
@@ -9,6 +9,9 @@ import type { Finding } from '../../../../shared/findings/finding.js';
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
 // The official schema's `language` pattern has a stray `]` that is invalid with the u flag ajv uses by default.
+// CommonJS packages: under NodeNext the default import is module.exports, whose .default is the export.
+const Ajv = ajvDraft04.default;
+const addFormats = ajvFormats.default;
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
 addFormats(ajv);
 const validateSarif = ajv.compile(schema);
