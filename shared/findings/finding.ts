@@ -56,6 +56,11 @@ export interface Finding {
    */
   fingerprint: string;
   fix?: Fix;
+  /**
+   * Alternative fixes a person may choose from; never applied automatically (ESLint's
+   * "suggestions", e.g. "remove unused variable", "use `unknown` instead of `any`").
+   */
+  suggestions?: Fix[];
   help?: string;
   helpUrl?: string;
   /** CWE ids as numbers, e.g. [78]. */
