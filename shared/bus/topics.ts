@@ -41,6 +41,8 @@ export interface TopicMap {
   'agent.task.completed': { agentId: string; taskId: string; type: string; durationMs: number };
   'agent.task.failed': { agentId: string; taskId: string; type: string; durationMs: number; error: string };
   'agent.task.timed_out': { agentId: string; taskId: string; type: string; deadlineMs: number };
+  /** The caller, a stop or a crash cancelled the task: not a failure, but it closes the task's story. */
+  'agent.task.cancelled': { agentId: string; taskId: string; type: string; durationMs: number; reason: string };
   /** A handler threw: the bus isolates it and reports it here. */
   'bus.handler_failed': { subscription: string; topic: string; eventId: string; error: string };
   /** Events dropped by a drop-oldest / drop-newest subscription. */

@@ -64,6 +64,24 @@ export interface Agent<I = unknown, O = unknown> {
   stop?(): void | Promise<void>;
   /** Handles one task. Must honour `context.signal`. */
   handle(task: AgentTask<I>, context: AgentContext): Promise<O>;
+  /**
+   * Optional self-check. The host asks after a failed task and on its periodic health sweep; `false`
+   * (or a throw) counts as a crash: the agent is stopped and restarted with exponential backoff.
+   */
+  isHealthy?(): boolean | Promise<boolean>;
+  /**
+   * Optional resource figures the agent measures better than the host can (a pooled agent reports
+   * its worker's heap). Fields given here replace the host's own estimate in {@link AgentHealth}.
+   */
+  resourceUsage?(): AgentResourceUsage;
+}
+
+/** Resource figures an agent may report about itself (see {@link Agent.resourceUsage}). */
+export interface AgentResourceUsage {
+  /** Bytes of memory attributable to the agent. */
+  memoryBytes?: number;
+  /** CPU (or busy) time spent on the agent's tasks, in milliseconds. */
+  cpuMs?: number;
 }
 
 /** Options for dispatching a task to an agent. */
