@@ -9,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function packageRoot(): string {
+/** The Orchestra package folder (where package.json is). */
+export function packageRoot(): string {
   let dir = here;
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'cli'))) return dir;

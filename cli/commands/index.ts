@@ -1,5 +1,7 @@
 /** Every CLI command, in the order `orchestra --help` lists them. */
 import type { Command } from '../command.js';
+import { auditCommand } from './audit.js';
 import { reviewCommand } from './review.js';
+import { schemaCommand } from './schema.js';
 
-export const commands: Command[] = [reviewCommand];
+export const commands: Command[] = [reviewCommand, auditCommand, schemaCommand];

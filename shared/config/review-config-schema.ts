@@ -16,8 +16,8 @@ const agentKeys = (name: string, enabledByDefault: boolean) => ({
 
 const ruleId = z
   .string()
-  .regex(/^[A-Za-z0-9@][A-Za-z0-9@._/-]{0,199}$/, {
-    error: 'expected a rule id such as "security/command-injection" or "@typescript-eslint/no-unused-vars"',
+  .regex(/^[A-Za-z0-9@][A-Za-z0-9@._/-]{0,199}(\/\*)?$/, {
+    error: 'expected a rule id such as "security/command-injection", a family such as "security/*", or a short name such as "no-unused-vars"',
   });
 
 /** Schema of the `review` section. */
@@ -89,16 +89,16 @@ export const reviewConfigSchema = z
     rules: z
       .record(ruleId, z.enum(['off', 'error', 'warning', 'info']))
       .default({})
-      .describe('Per-rule override: "off" suppresses the rule, a severity replaces the rule\'s own. Keys are rule ids such as "security/command-injection".'),
+      .describe('Per-rule override: "off" suppresses the rule, a severity replaces the rule\'s own. Keys are rule ids such as "security/command-injection", families such as "security/*", or the name after the slash ("no-unused-vars"); the most specific key wins.'),
     baseline: repoPathSchema('path')
       .optional()
       .describe('Baseline file (relative to the repository root) listing fingerprints of accepted findings; they are suppressed. Unset: no baseline.'),
     complexity: z
       .strictObject({
-        cyclomatic: z.number().int().min(1).max(1000).default(10).describe('Highest cyclomatic complexity a function may have. Default: 10.'),
+        cyclomatic: z.number().int().min(1).max(1000).default(20).describe('Highest cyclomatic complexity a function may have. Default: 20 (as ESLint\'s complexity rule).'),
         cognitive: z.number().int().min(1).max(1000).default(15).describe('Highest cognitive complexity a function may have. Default: 15.'),
-        nesting: z.number().int().min(1).max(100).default(4).describe('Deepest block nesting allowed inside a function. Default: 4.'),
-        length: z.number().int().min(1).max(100_000).default(60).describe('Most lines a function may span. Default: 60.'),
+        nesting: z.number().int().min(1).max(100).default(5).describe('Deepest block nesting allowed inside a function. Default: 5.'),
+        length: z.number().int().min(1).max(100_000).default(150).describe('Most lines a function may span. Default: 150.'),
       })
       .prefault({})
       .describe('Thresholds of the complexity agent; exceeding one is a finding.'),

@@ -9,13 +9,13 @@ import type { Finding } from '../../../shared/findings/finding.js';
 import { fingerprint } from '../../../shared/findings/fingerprint.js';
 import { COMPLEXITY_AGENT } from './complexity-findings.js';
 
-/** Churn per file path (relative to the repository top). */
+/** Churn per file path (relative to the folder given, via `--relative`). */
 export type Churn = Map<string, number>;
 
 /** Counts commits per file over the last `maxCommits` commits (or `since`, e.g. "6 months ago"). */
 export async function gitChurn(top: string, options: { maxCommits?: number; since?: string } = {}): Promise<Churn> {
   const git = simpleGit({ baseDir: top });
-  const args = ['log', '--no-merges', '--name-only', '--format=%x00', `--max-count=${options.maxCommits ?? 1000}`];
+  const args = ['log', '--no-merges', '--name-only', '--relative', '--format=%x00', `--max-count=${options.maxCommits ?? 1000}`];
   if (options.since) args.push(`--since=${options.since}`);
   const out = await git.raw(args).catch(() => '');
   const churn: Churn = new Map();

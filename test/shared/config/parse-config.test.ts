@@ -57,7 +57,7 @@ describe('parseConfig: valid files', () => {
     expect(config.review.agents.security).toEqual({ enabled: true, severity: 'error', minConfidence: 0.5 });
     expect(config.review.agents.style.enabled).toBe(true);
     expect(config.review.rules).toEqual({ 'security/command-injection': 'off', '@typescript-eslint/no-unused-vars': 'warning' });
-    expect(config.review.complexity).toEqual({ cyclomatic: 12, cognitive: 15, nesting: 4, length: 60 });
+    expect(config.review.complexity).toEqual({ cyclomatic: 12, cognitive: 15, nesting: 5, length: 150 });
     expect(config.permissions.grants).toEqual({ 'rollback-agent': 'critical' });
     expect(config.llm).toEqual({ provider: 'ollama', model: 'llama3', baseUrl: 'http://127.0.0.1:11434' });
   });
