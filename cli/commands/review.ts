@@ -40,7 +40,7 @@ Agents and settings:
   --baseline FILE        report only findings not in this baseline file
   --write-baseline FILE  write every current finding to FILE as the new baseline, then exit 0
   --no-cache             analyse every file (default: unchanged files come from the cache)
-  --workers N            worker threads (default: one per core; 0 = in the main thread)
+  --workers N            worker threads (default: cores - 1, at least 1; 0 = in the main thread)
   --watch                re-review changed files until interrupted
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or config error.`;

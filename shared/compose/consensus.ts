@@ -52,7 +52,7 @@ function merge(group: Finding[]): MergedFinding {
   }
   const merged: MergedFinding = { ...base, agreedBy: [...agents].sort(), reports: group.length };
   // The strongest report leads; what it lacks (a fix, help, evidence) comes from the next that has it.
-  for (const key of ['fix', 'help', 'helpUrl', 'evidence'] as const) {
+  for (const key of ['fix', 'suggestions', 'help', 'helpUrl', 'evidence'] as const) {
     if (merged[key] === undefined) {
       const donor = group.find((f) => f[key] !== undefined);
       if (donor) Object.assign(merged, { [key]: donor[key] });

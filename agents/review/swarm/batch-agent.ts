@@ -8,15 +8,17 @@ import { WorkerAgent } from '../../../shared/runtime/worker-agent.js';
 import type { WorkerPool } from '../../../shared/runtime/worker-pool.js';
 import { analyzeBatch, type BatchResult, type ReviewBatch } from './analyze-batch.js';
 
-/** The capability the review swarm dispatches batches to. */
+/** The capability the review swarm dispatches batches to (pooled agents). */
 export const REVIEW_BATCH_CAPABILITY = 'code_review.batch';
+/** The capability of the in-thread batch agent, used for small reviews. */
+export const REVIEW_INLINE_CAPABILITY = 'code_review.inline';
 
 /** Runs batches in the calling thread. */
 export class InThreadBatchAgent implements Agent<ReviewBatch, BatchResult> {
   readonly kind = 'review';
-  readonly capabilities = [REVIEW_BATCH_CAPABILITY, 'code_review'];
+  readonly capabilities = [REVIEW_INLINE_CAPABILITY, 'code_review'];
   readonly permission = 'read_only' as const;
-  constructor(readonly id = 'review-batch-0') {}
+  constructor(readonly id = 'review-inline') {}
   handle(task: AgentTask<ReviewBatch>, context: AgentContext): Promise<BatchResult> {
     return analyzeBatch(task.input, context.signal);
   }

@@ -29,7 +29,7 @@ import { applyBaseline, type Baseline } from '../suppress/baseline.js';
 import { applyConfigRules, type RuleSettings } from '../suppress/config-rules.js';
 import { applyInlineSuppressions } from '../suppress/inline-suppressions.js';
 import { FILE_AGENTS, type BatchResult, type FileAgent, type ReviewBatch } from './analyze-batch.js';
-import { InThreadBatchAgent, pooledBatchAgents, REVIEW_BATCH_CAPABILITY } from './batch-agent.js';
+import { InThreadBatchAgent, pooledBatchAgents, REVIEW_BATCH_CAPABILITY, REVIEW_INLINE_CAPABILITY } from './batch-agent.js';
 import { collectFiles, isReviewable } from './collect-files.js';
 import { readSource } from './read-source.js';
 import { hashOf, ReviewCache } from './review-cache.js';
@@ -86,7 +86,11 @@ export interface ReviewResult {
 
 /** Options of {@link ReviewSwarm.create}. */
 export interface ReviewSwarmOptions {
-  /** Worker threads; 0 runs in the calling thread. Default: the number of cores. */
+  /**
+   * Worker threads; 0 runs everything in the calling thread. Default: cores − 1 (at least 1), leaving
+   * a core to the main thread. The pool starts on the first review with more than
+   * {@link POOL_THRESHOLD} files to analyse: a worker pays ~1 s to load ESLint, which a few files never repay.
+   */
   workers?: number;
   /** The compiled worker module (review-worker.js); required when workers > 0. */
   workerModule?: string | URL;
@@ -98,6 +102,8 @@ export interface ReviewSwarmOptions {
   version: string;
 }
 
+/** Files to analyse above which a review uses the worker pool. */
+export const POOL_THRESHOLD = 24;
 const BATCH_FILES = 16;
 const BATCH_BYTES = 256 * 1024;
 
@@ -107,7 +113,7 @@ export class ReviewSwarm implements Disposable {
     private readonly bus: EventBus,
     private readonly ownBus: boolean,
     private readonly host: AgentHost,
-    private readonly pool: WorkerPool | undefined,
+    private pool: WorkerPool | undefined,
     private readonly options: ReviewSwarmOptions,
     private cacheNotice: string | undefined,
     private cache: ReviewCache | undefined,
@@ -117,18 +123,21 @@ export class ReviewSwarm implements Disposable {
   static async create(options: ReviewSwarmOptions): Promise<ReviewSwarm> {
     const bus = options.bus ?? new InProcessEventBus();
     const host = new AgentHost({ bus, source: 'review-swarm', settings: { defaultDeadlineMs: 10 * 60_000 } });
-    const workers = options.workers ?? availableParallelism();
-    let pool: WorkerPool | undefined;
-    if (workers > 0 && options.workerModule !== undefined) {
-      pool = new WorkerPool({ filename: options.workerModule, threads: workers, maxOldGenerationSizeMb: 2048, maxQueue: 10_000 });
-      await host.spawnAll(pooledBatchAgents(pool, options.workerModule));
-    } else {
-      await host.spawn(new InThreadBatchAgent());
-    }
+    await host.spawn(new InThreadBatchAgent());
     let cache: ReviewCache | undefined;
     let notice: string | undefined;
     if (options.cacheDir) ({ cache, notice } = await ReviewCache.open(options.cacheDir, options.version));
-    return new ReviewSwarm(bus, options.bus === undefined, host, pool, options, notice, cache);
+    return new ReviewSwarm(bus, options.bus === undefined, host, undefined, options, notice, cache);
+  }
+
+  /** Starts the worker pool and its agents once; returns false when reviews run in this thread. */
+  private async ensurePool(): Promise<boolean> {
+    if (this.pool) return true;
+    const workers = this.options.workers ?? Math.max(1, availableParallelism() - 1);
+    if (workers === 0 || this.options.workerModule === undefined) return false;
+    this.pool = new WorkerPool({ filename: this.options.workerModule, threads: workers, maxOldGenerationSizeMb: 2048, maxQueue: 10_000 });
+    await this.host.spawnAll(pooledBatchAgents(this.pool, this.options.workerModule));
+    return true;
   }
 
   /** Runs one review. */
@@ -193,7 +202,7 @@ export class ReviewSwarm implements Disposable {
     request.onProgress?.({ phase: 'analyse', done: 0, total: todo.length });
     const swarm = new Swarm<ReviewBatch[], ReviewBatch, BatchResult, BatchResult[]>({
       dispatcher: this.host,
-      capability: REVIEW_BATCH_CAPABILITY,
+      capability: todo.length > POOL_THRESHOLD && (await this.ensurePool()) ? REVIEW_BATCH_CAPABILITY : REVIEW_INLINE_CAPABILITY,
       name: 'review',
       decompose: (jobs) => jobs.map((input, i) => ({ id: `batch-${i}`, input })),
       consensus: (gathered) => gathered.completed.map((c) => c.output),

@@ -1,13 +1,15 @@
 /**
  * The syntax checker's analysis: syntax errors with exact ranges.
- * - JavaScript, JSX, TypeScript, TSX: the TypeScript compiler's syntactic diagnostics (public API:
+ * - JavaScript, JSX, TypeScript, TSX: when tree-sitter's tree has an error, the TypeScript compiler's
+ *   syntactic diagnostics decide (public API:
  *   a one-file program with no lib and no resolution). tree-sitter's TypeScript grammar puts ERROR
  *   nodes in valid modern TS (see ../shared/STACK.md), and the compiler's messages name the token
  *   expected; it also reports TypeScript-only syntax used in .js files.
  * - Python and JSON: tree-sitter ERROR and MISSING nodes. JSON-with-comments files (tsconfig, .vscode,
  *   *.jsonc) accept comments and trailing commas.
  */
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
 import type { Tree, Node } from 'web-tree-sitter';
 import type { Finding, Range } from '../../../shared/findings/finding.js';
 import { assignFingerprints } from '../../../shared/findings/fingerprint.js';
@@ -26,9 +28,15 @@ export interface SyntaxInput {
   tree?: Tree;
 }
 
-const compilerOptions: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, checkJs: false, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext, noEmit: true, types: [] };
+// The compiler is loaded on first use, with require(): importing its 9 MB CommonJS file from ESM
+// makes Node lex it for named exports first (~0.3 s on every start, also when no file has an error).
+let tsModule: typeof TypeScript | undefined;
+function typescript(): typeof TypeScript {
+  tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript;
+  return tsModule;
+}
 
-function scriptKind(path: string, lang: LanguageId): ts.ScriptKind {
+function scriptKind(ts: typeof TypeScript, path: string, lang: LanguageId): TypeScript.ScriptKind {
   if (lang === 'tsx') return ts.ScriptKind.TSX;
   if (lang === 'typescript') return ts.ScriptKind.TS;
   return /\.jsx$/i.test(path) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
@@ -56,9 +64,11 @@ function finding(path: string, range: Range, message: string, ruleId = 'syntax/p
 }
 
 function checkWithTypeScript(input: SyntaxInput, starts: number[]): Omit<Finding, 'fingerprint'>[] {
+  const ts = typescript();
+  const compilerOptions: TypeScript.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, checkJs: false, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext, noEmit: true, types: [] };
   const fileName = `/__orchestra__/${input.path.replace(/^\/+/, '')}`;
-  const source = ts.createSourceFile(fileName, input.text, ts.ScriptTarget.ESNext, false, scriptKind(input.path, input.lang));
-  const host: ts.CompilerHost = {
+  const source = ts.createSourceFile(fileName, input.text, ts.ScriptTarget.ESNext, false, scriptKind(ts, input.path, input.lang));
+  const host: TypeScript.CompilerHost = {
     getSourceFile: (name) => (name === fileName ? source : undefined),
     getDefaultLibFileName: () => 'lib.d.ts',
     writeFile: () => undefined,
@@ -124,6 +134,10 @@ export function checkSyntax(input: SyntaxInput): Finding[] {
   let raw: Omit<Finding, 'fingerprint'>[];
   if (input.lang === 'python' || input.lang === 'json') {
     raw = checkWithTreeSitter(input, starts);
+  } else if (input.tree && !input.tree.rootNode.hasError) {
+    // tree-sitter is the filter, the compiler the judge: a tree without ERROR or MISSING nodes has no
+    // syntax error worth reporting, and skipping the second parse halves the agent's cost.
+    raw = [];
   } else {
     try {
       raw = checkWithTypeScript(input, starts);
