@@ -35,7 +35,10 @@ Output:
   --fail-on LEVEL        error (default), warning or never: exit 1 when a reported finding is at least LEVEL
 
 Agents and settings:
-  --agents LIST          comma-separated subset of: ${FILE_AGENTS.join(', ')}
+  --agents LIST          comma-separated subset of: ${FILE_AGENTS.join(', ')}, tests
+                         (tests runs the project's tests related to the reviewed files: it executes
+                         repository code, so it runs only when named here or when the config sets
+                         review.agents.tests.run with permissions.trustedRepository)
   --config FILE          config file (default: orchestra.config.{json,yaml,yml} or .github/orchestra.yml)
   --baseline FILE        report only findings not in this baseline file
   --write-baseline FILE  write every current finding to FILE as the new baseline, then exit 0
@@ -46,6 +49,8 @@ Agents and settings:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or config error.`;
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+/** Names `--agents` accepts: the per-file agents and the test runner. */
+const REVIEW_AGENT_NAMES = [...FILE_AGENTS, 'tests'] as const;
 
 /** Parsed options. */
 export interface ReviewCliOptions {
@@ -109,10 +114,17 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
 
   const enabled = FILE_AGENTS.filter((a) => review.agents[a].enabled);
   let agents: FileAgent[] = enabled;
+  // The test runner executes repository code: it runs when asked for by name (the person at the
+  // terminal grants it) or when the config enables it in a repository marked trusted.
+  let tests: ReviewRequest['tests'];
+  const trusted = loaded.config.permissions.trustedRepository;
+  if (review.agents.tests.run) tests = { granted: trusted, timeoutMs: review.agents.tests.timeoutMs };
   if (values.agents !== undefined) {
     const list = values.agents.split(',').map((s) => s.trim()).filter(Boolean);
-    if (list.length === 0) throw new UsageError(`--agents needs at least one of: ${FILE_AGENTS.join(', ')}.`);
-    agents = list.map((a) => oneOf(a, FILE_AGENTS, '--agents'));
+    if (list.length === 0) throw new UsageError(`--agents needs at least one of: ${REVIEW_AGENT_NAMES.join(', ')}.`);
+    const chosen = list.map((a) => oneOf(a, REVIEW_AGENT_NAMES, '--agents'));
+    agents = FILE_AGENTS.filter((a) => chosen.includes(a));
+    tests = chosen.includes('tests') ? { granted: true, timeoutMs: review.agents.tests.timeoutMs } : undefined;
   }
 
   const rules: NonNullable<ReviewRequest['rules']> = { rules: { ...review.rules }, ignore: review.ignore };
@@ -129,6 +141,7 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
     agents,
     rules,
     thresholds: review.complexity,
+    ...(tests ? { tests } : {}),
     style: { useRepoConfig: review.eslint.useRepoConfig, ...(review.eslint.configFile ? { configFile: review.eslint.configFile } : {}) },
   };
   const baselineFile = values.baseline ?? review.baseline;

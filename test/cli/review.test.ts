@@ -139,6 +139,35 @@ describe('orchestra review (real git repositories)', () => {
   });
 });
 
+describe('orchestra review --agents tests (executes repository code)', () => {
+  const project = (r: TempRepo) => {
+    r.write('package.json', JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'node --test' } }));
+    r.write('src/add.js', 'exports.add = (a, b) => a - b;\n');
+    r.write('src/add.test.js', "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('./add.js');\ntest('adds', () => {\n  assert.strictEqual(add(2, 2), 4);\n});\n");
+    r.commit('init');
+  };
+
+  it('runs the related failing test when asked by name and reports it as a finding', async () => {
+    const r = repo();
+    project(r);
+    const out = await cli(r.dir, 'review', '--all', '--agents', 'syntax,tests', '--format', 'json');
+    const report = json(out.stdout);
+    const failing = report.findings.find((f) => f.ruleId === 'tests/failing-test');
+    expect(failing).toMatchObject({ file: 'src/add.test.js' });
+    expect(out.code).toBe(1);
+  });
+
+  it('is refused when only the config enables it in a repository not marked trusted', async () => {
+    const r = repo();
+    r.write('orchestra.config.yaml', 'review:\n  agents:\n    tests:\n      run: true\n');
+    project(r);
+    const out = await cli(r.dir, 'review', '--all', '--format', 'json');
+    const report = json(out.stdout);
+    expect(report.findings.some((f) => f.ruleId === 'tests/failing-test')).toBe(false);
+    expect(report.notices.join('\n')).toMatch(/test runner was not started.*execute/);
+  });
+});
+
 describe('orchestra review on hostile input', () => {
   it('binary, invalid UTF-8, a 20 MB minified file, deep nesting, an unreadable file and a broken ESLint config', async () => {
     const r = repo();

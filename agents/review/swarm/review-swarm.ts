@@ -17,6 +17,8 @@ import { errorMessage, throwIfAborted } from '../../../shared/errors/errors.js';
 import type { Finding } from '../../../shared/findings/finding.js';
 import type { Disposable } from '../../../shared/lifecycle/disposable.js';
 import { AgentHost } from '../../../shared/runtime/agent-host.js';
+import type { PermissionLevel } from '../../../shared/bus/topics.js';
+import { TestRunnerAgent, type RunRelatedTestsResult } from '../tests/index.js';
 import { WorkerPool } from '../../../shared/runtime/worker-pool.js';
 import { gitChurn, hotspotFindings, hotspots, type Hotspot } from '../complexity/churn-hotspots.js';
 import type { ComplexityThresholds } from '../complexity/complexity-findings.js';
@@ -37,6 +39,8 @@ import { hashOf, ReviewCache } from './review-cache.js';
 /** Agent names accepted by `--agents`. */
 export const REVIEW_AGENTS = FILE_AGENTS;
 export type ReviewAgentName = FileAgent;
+
+const TEST_AGENT = 'test-runner';
 
 /** Display names of the agents, as findings carry them. */
 const AGENT_IDS: Record<FileAgent, string> = {
@@ -63,6 +67,12 @@ export interface ReviewRequest {
   style?: StyleOptionsInput;
   baseline?: Baseline;
   maxFileBytes?: number;
+  /**
+   * Run the test-runner agent on the reviewed files. It executes repository code, so it needs the
+   * `execute` level: `granted` says whether the person or the config granted it (an explicit
+   * `--agents tests`, or `permissions.trustedRepository`); when not, the host refuses it and a notice says so.
+   */
+  tests?: { granted: boolean; timeoutMs?: number };
   /** Compute churn hotspots (a git log); default true for `all` reviews. */
   hotspots?: boolean;
   signal?: AbortSignal;
@@ -117,17 +127,25 @@ export class ReviewSwarm implements Disposable {
     private readonly options: ReviewSwarmOptions,
     private cacheNotice: string | undefined,
     private cache: ReviewCache | undefined,
+    private readonly grants: { execute: boolean },
   ) {}
 
   /** Starts the host, the batch agents (and their worker pool) and opens the cache. */
   static async create(options: ReviewSwarmOptions): Promise<ReviewSwarm> {
     const bus = options.bus ?? new InProcessEventBus();
-    const host = new AgentHost({ bus, source: 'review-swarm', settings: { defaultDeadlineMs: 10 * 60_000 } });
+    // Only the test runner may ever get `execute`, and only for a review that was granted it.
+    const grants = { execute: false };
+    const host = new AgentHost({
+      bus,
+      source: 'review-swarm',
+      settings: { defaultDeadlineMs: 10 * 60_000 },
+      grantedLevel: (id): PermissionLevel => (id === TEST_AGENT && grants.execute ? 'execute' : 'read_only'),
+    });
     await host.spawn(new InThreadBatchAgent());
     let cache: ReviewCache | undefined;
     let notice: string | undefined;
     if (options.cacheDir) ({ cache, notice } = await ReviewCache.open(options.cacheDir, options.version));
-    return new ReviewSwarm(bus, options.bus === undefined, host, undefined, options, notice, cache);
+    return new ReviewSwarm(bus, options.bus === undefined, host, undefined, options, notice, cache, grants);
   }
 
   /** Starts the worker pool and its agents once; returns false when reviews run in this thread. */
@@ -238,7 +256,17 @@ export class ReviewSwarm implements Disposable {
     }
     await Promise.all(writes);
 
-    // 5. Hotspots from churn (repository-level, cheap: one git log).
+    // 5. Tests related to the reviewed files (executes repository code: permission-checked by the host).
+    const testTimings: AgentTiming[] = [];
+    if (request.tests) {
+      const started = performance.now();
+      const outcome = await this.runTests(root, [...sources.keys()], request.tests, request.signal);
+      notices.push(...outcome.notices);
+      findings.push(...outcome.findings);
+      testTimings.push({ agent: TEST_AGENT, ms: performance.now() - started, files: outcome.ran });
+    }
+
+    // 6. Hotspots from churn (repository-level, cheap: one git log).
     let spots: Hotspot[] = [];
     if (agents.includes('complexity') && (request.hotspots ?? request.scope.kind === 'all') && complexity.size > 0) {
       const churn = await gitChurn(root, { maxCommits: 1000 }).catch(() => new Map<string, number>());
@@ -248,7 +276,7 @@ export class ReviewSwarm implements Disposable {
       findings.push(...hotspotFindings(spots));
     }
 
-    // 6. Consensus, suppressions, diff filter.
+    // 7. Consensus, suppressions, diff filter.
     let merged: Finding[] = mergeFindings(findings);
     const byFile = new Map<string, Finding[]>();
     for (const f of merged) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
@@ -269,10 +297,34 @@ export class ReviewSwarm implements Disposable {
       filesReviewed: sources.size,
       fromCache,
       notices,
-      timings: [...timings].map(([agent, t]) => ({ agent: AGENT_IDS[agent], ms: t.ms, files: t.files })),
+      timings: [...[...timings].map(([agent, t]) => ({ agent: AGENT_IDS[agent], ms: t.ms, files: t.files })), ...testTimings],
       hotspots: spots,
       sources,
     };
+  }
+
+  private async runTests(root: string, files: string[], options: NonNullable<ReviewRequest['tests']>, signal: AbortSignal | undefined): Promise<{ findings: Finding[]; notices: string[]; ran: number }> {
+    if (!this.host.get(TEST_AGENT)) {
+      this.grants.execute = options.granted;
+      try {
+        await this.host.spawn(new TestRunnerAgent());
+      } catch (error) {
+        return { findings: [], ran: 0, notices: [`The test runner was not started: ${errorMessage(error)}. It executes repository code: ask for it explicitly (--agents tests) or set permissions.trustedRepository: true in a repository you trust.`] };
+      } finally {
+        this.grants.execute = false;
+      }
+    }
+    try {
+      const result = await this.host.dispatch<RunRelatedTestsResult>(
+        TEST_AGENT,
+        { type: 'test_run', input: { root, changedFiles: files, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) } },
+        { deadlineMs: (options.timeoutMs ?? 120_000) + 5_000, ...(signal ? { signal } : {}) },
+      );
+      return { findings: result.findings, notices: result.notices, ran: result.ran };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { findings: [], ran: 0, notices: [`The test runner failed: ${errorMessage(error)}`] };
+    }
   }
 
   /** Stops the agents, the worker pool and closes the cache. */

@@ -72,7 +72,7 @@ class OutputBuffer {
 }
 
 /** Runs the command and resolves when it and its stdio are closed. Rejects only with CancelledError. */
-export function runProcess(options: RunProcessOptions): Promise<RunProcessResult> {
+export async function runProcess(options: RunProcessOptions): Promise<RunProcessResult> {
   throwIfAborted(options.signal);
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   return new Promise<RunProcessResult>((resolve, reject) => {
