@@ -31,6 +31,7 @@ function realisticLog(bytes: number): string {
     '2024-05-01T10:00:00.020Z WARN  slow query took 812ms: SELECT * FROM findings WHERE run_id = 4411',
     '2024-05-01T10:00:00.030Z INFO  user alice@example.com opened PR #42 from 203.0.113.9',
     '2024-05-01T10:00:00.040Z ERROR upstream failed: Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_abc',
+    // orchestra-ignore-next-line security/hardcoded-secret -- a fake token the redaction bench must remove
     '2024-05-01T10:00:00.050Z DEBUG env GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 NODE_ENV=production',
     '    at Object.handler (/srv/app/src/routes/pulls.ts:88:17)',
     '2024-05-01T10:00:00.060Z INFO  {"event":"finding","ruleId":"security/command-injection","file":"src/run.ts","line":12}',
@@ -106,6 +107,7 @@ const suite: BenchSuite = {
 
     const object = {
       request: { headers: { authorization: 'Bearer abc', accept: 'json' }, url: 'https://alice:pw@example.com/x', body: { password: 'x', items: Array.from({ length: 50 }, (_, i) => ({ id: i, note: `item ${i} by bob@example.com` })) } },
+      // orchestra-ignore-next-line security/hardcoded-secret -- a fake token the redaction bench must remove
       env: { GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', PATH: '/usr/bin' },
     };
     const objects = await interleave(RUNS, {
