@@ -24,6 +24,8 @@ export interface ReviewBatch {
   thresholds?: ComplexityThresholds;
   style?: StyleOptionsInput;
   wasmPaths?: WasmPaths;
+  /** The syntax agent runs on these files in another batch: ESLint's parse errors are left to it. */
+  syntaxElsewhere?: boolean;
 }
 
 /** What one file produced. */
@@ -99,7 +101,7 @@ export async function analyzeBatch(batch: ReviewBatch, signal?: AbortSignal): Pr
     });
     if (lintable.length > 0) {
       const t = now();
-      const findings = await lintFiles(batch.root, lintable, { ...batch.style, parseErrors: want.has('syntax') ? 'omit' : 'report', ...(signal ? { signal } : {}) });
+      const findings = await lintFiles(batch.root, lintable, { ...batch.style, parseErrors: want.has('syntax') || batch.syntaxElsewhere ? 'omit' : 'report', ...(signal ? { signal } : {}) });
       add('style', now() - t);
       const byFile = new Map(results.map((r) => [r.path, r]));
       for (const r of results) if (lintable.some((f) => f.path === r.path)) r.findings.style = [];

@@ -216,23 +216,40 @@ export class ReviewSwarm implements Disposable {
     // 4. Agents: batches fanned out over the batch agents by the core's Swarm.
     const timings = new Map<FileAgent, { ms: number; files: number }>();
     let done = 0;
-    const batches = makeBatches(root, todo, request);
     request.onProgress?.({ phase: 'analyse', done: 0, total: todo.length });
-    const swarm = new Swarm<ReviewBatch[], ReviewBatch, BatchResult, BatchResult[]>({
-      dispatcher: this.host,
-      capability: todo.length > POOL_THRESHOLD && (await this.ensurePool()) ? REVIEW_BATCH_CAPABILITY : REVIEW_INLINE_CAPABILITY,
-      name: 'review',
-      decompose: (jobs) => jobs.map((input, i) => ({ id: `batch-${i}`, input })),
-      consensus: (gathered) => gathered.completed.map((c) => c.output),
-      strategy: 'least-busy',
-    });
-    const result = batches.length === 0 ? undefined : await swarm.run(batches, request.signal ? { signal: request.signal } : {});
-    for (const failed of result?.failed ?? []) {
-      notices.push(`Analysis of ${failed.input.files.length} file(s) (${failed.input.files[0]?.path ?? ''}…) failed: ${errorMessage(failed.error)}`);
+    const runs: { capability: string; batches: ReviewBatch[] }[] = [];
+    if (todo.length > POOL_THRESHOLD && (await this.ensurePool())) {
+      // ESLint, by far the heaviest agent, runs on the workers while this thread runs the tree-sitter
+      // agents: the two overlap, and each worker pays ESLint's start-up once.
+      const styleTodo = todo.filter((t) => t.agents.includes('style')).map((t) => ({ ...t, agents: ['style' as const] }));
+      const restTodo = todo.map((t) => ({ ...t, agents: t.agents.filter((a) => a !== 'style') })).filter((t) => t.agents.length > 0);
+      runs.push({ capability: REVIEW_BATCH_CAPABILITY, batches: makeBatches(root, styleTodo, request, agents.includes('syntax')) });
+      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, restTodo, request) });
+    } else {
+      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, todo, request) });
     }
-    for (const timedOut of result?.timedOut ?? []) notices.push(`Analysis of ${timedOut.input.files.length} file(s) timed out.`);
+    const results = await Promise.all(
+      runs.map(({ capability, batches }) => {
+        if (batches.length === 0) return undefined;
+        const swarm = new Swarm<ReviewBatch[], ReviewBatch, BatchResult, BatchResult[]>({
+          dispatcher: this.host,
+          capability,
+          name: 'review',
+          decompose: (jobs) => jobs.map((input, i) => ({ id: `batch-${i}`, input })),
+          consensus: (gathered) => gathered.completed.map((c) => c.output),
+          strategy: 'least-busy',
+        });
+        return swarm.run(batches, request.signal ? { signal: request.signal } : {});
+      }),
+    );
+    for (const result of results) {
+      for (const failed of result?.failed ?? []) {
+        notices.push(`Analysis of ${failed.input.files.length} file(s) (${failed.input.files[0]?.path ?? ''}…) failed: ${errorMessage(failed.error)}`);
+      }
+      for (const timedOut of result?.timedOut ?? []) notices.push(`Analysis of ${timedOut.input.files.length} file(s) timed out.`);
+    }
     const writes: Promise<void>[] = [];
-    for (const batch of result?.consensus ?? []) {
+    for (const batch of results.flatMap((r) => r?.consensus ?? [])) {
       for (const [agent, ms] of Object.entries(batch.timings) as [FileAgent, number][]) {
         const t = timings.get(agent) ?? { ms: 0, files: 0 };
         t.ms += ms;
@@ -252,7 +269,7 @@ export class ReviewSwarm implements Disposable {
           }
         }
       }
-      request.onProgress?.({ phase: 'analyse', done, total: todo.length });
+      request.onProgress?.({ phase: 'analyse', done: Math.min(done, todo.length), total: todo.length });
     }
     await Promise.all(writes);
 
@@ -344,7 +361,7 @@ export class ReviewSwarm implements Disposable {
   }
 }
 
-function makeBatches(root: string, todo: { path: string; text: string; agents: FileAgent[] }[], request: ReviewRequest): ReviewBatch[] {
+function makeBatches(root: string, todo: { path: string; text: string; agents: FileAgent[] }[], request: ReviewRequest, syntaxElsewhere = false): ReviewBatch[] {
   const batches: ReviewBatch[] = [];
   let current: ReviewBatch | undefined;
   let bytes = 0;
@@ -354,6 +371,7 @@ function makeBatches(root: string, todo: { path: string; text: string; agents: F
       current = { root, files: [], agents: item.agents };
       if (request.thresholds) current.thresholds = request.thresholds;
       if (request.style) current.style = request.style;
+      if (syntaxElsewhere) current.syntaxElsewhere = true;
       batches.push(current);
       bytes = 0;
     }
