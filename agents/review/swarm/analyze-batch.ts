@@ -26,8 +26,6 @@ export interface ReviewBatch {
   wasmPaths?: WasmPaths;
   /** The syntax agent runs on these files in another batch: ESLint's parse errors are left to it. */
   syntaxElsewhere?: boolean;
-  /** Only load ESLint and the root's config on this thread (ahead of a large review); analyse nothing. */
-  warm?: boolean;
 }
 
 /** What one file produced. */
@@ -50,11 +48,6 @@ const now = () => performance.now();
 
 /** Runs the requested agents over a batch. Never throws for one bad file: it becomes a notice. */
 export async function analyzeBatch(batch: ReviewBatch, signal?: AbortSignal): Promise<BatchResult> {
-  if (batch.warm) {
-    // Linting an empty virtual file loads ESLint, the config governing the root and its parsers.
-    await lintFiles(batch.root, [{ path: '.orchestra-warmup.js', text: '' }], { ...batch.style, ...(signal ? { signal } : {}) }).catch(() => undefined);
-    return { files: [], timings: {} };
-  }
   const timings: Partial<Record<FileAgent, number>> = {};
   const add = (agent: FileAgent, ms: number) => (timings[agent] = (timings[agent] ?? 0) + ms);
   const want = new Set(batch.agents);

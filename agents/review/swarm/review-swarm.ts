@@ -183,8 +183,6 @@ export class ReviewSwarm implements Disposable {
     if (request.files) paths = request.files.filter((p) => isReviewable(p));
     else if (diff) paths = [...diff.keys()].filter((p) => isReviewable(p)).sort();
     else paths = await collectFiles(root, { ignore, ...(request.signal ? { signal: request.signal } : {}) });
-    // A large review will use the workers: have them load ESLint while files are read and looked up.
-    if (paths.length > POOL_THRESHOLD && agents.includes('style') && !this.pool) void this.warmPool(root, request).catch(() => undefined);
     const sources = new Map<string, string>();
     const reads = await mapLimit(paths, 32, (path) => readSource(join(root, path), path, request.maxFileBytes));
     for (let i = 0; i < paths.length; i++) {
@@ -320,13 +318,6 @@ export class ReviewSwarm implements Disposable {
       hotspots: spots,
       sources,
     };
-  }
-
-  /** Starts the pool and has every worker load ESLint and the root's config. */
-  private async warmPool(root: string, request: ReviewRequest): Promise<void> {
-    if (!(await this.ensurePool())) return;
-    const input: ReviewBatch = { root, files: [], agents: ['style'], warm: true, ...(request.style ? { style: request.style } : {}) };
-    await Promise.all(this.host.find(REVIEW_BATCH_CAPABILITY).map((agent) => this.host.dispatch(agent.id, { type: REVIEW_BATCH_CAPABILITY, input })));
   }
 
   private async runTests(root: string, files: string[], options: NonNullable<ReviewRequest['tests']>, signal: AbortSignal | undefined): Promise<{ findings: Finding[]; notices: string[]; ran: number }> {
