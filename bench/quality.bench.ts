@@ -14,6 +14,7 @@ import { compare, type BenchSuite } from './harness.js';
 import { CLEAN_PACKAGES, CORPUS } from './quality/corpus.js';
 import { aggregate, densityOf, scoreSpot, type SpotResult } from './quality/evaluate-corpus.js';
 import { PackageFetchError, fetchPackage } from './quality/fetch-package.js';
+import { peerDensity, peerFlags } from './quality/peer-eslint-security.js';
 
 /** The repository root: the nearest folder above this file with a package.json. */
 function repoRoot(): string {
@@ -28,12 +29,20 @@ const suite: BenchSuite = {
     const cache = join(repoRoot(), 'bench', '.cache', 'quality');
     await loadTreeSitter();
     const results: SpotResult[] = [];
+    /** The peer's verdict per scored spot, in the same order as `results`. */
+    const peerFlagged: boolean[] = [];
     const cleanDirs: string[] = [];
     const started = performance.now();
     try {
       for (const c of CORPUS) {
-        results.push(scoreSpot(c, c.vulnerable, 'vulnerable', await fetchPackage(c.pkg, c.vulnerable.version, cache)));
-        if (c.fixed) results.push(scoreSpot(c, c.fixed, 'fixed', await fetchPackage(c.pkg, c.fixed.version, cache)));
+        const vulnerableDir = await fetchPackage(c.pkg, c.vulnerable.version, cache);
+        results.push(scoreSpot(c, c.vulnerable, 'vulnerable', vulnerableDir));
+        peerFlagged.push(await peerFlags(c.vulnerable, vulnerableDir).catch(() => false));
+        if (c.fixed) {
+          const fixedDir = await fetchPackage(c.pkg, c.fixed.version, cache);
+          results.push(scoreSpot(c, c.fixed, 'fixed', fixedDir));
+          peerFlagged.push(await peerFlags(c.fixed, fixedDir).catch(() => false));
+        }
       }
       for (const p of CLEAN_PACKAGES) {
         const dir = await fetchPackage(p.pkg, p.version, cache);
@@ -50,17 +59,20 @@ const suite: BenchSuite = {
       if (r.labelError) process.stderr.write(`  LABEL ERROR ${r.pkg}@${r.version}: ${r.labelError}\n`);
       else if ((r.kind === 'vulnerable') !== r.flagged) process.stderr.write(`  ${r.kind === 'vulnerable' ? 'missed' : 'flagged fixed'} ${r.pkg}@${r.version} (${r.cls})${r.kind === 'vulnerable' && r.flaggedAnySeverity ? ' [found at info]' : ''}\n`);
     }
+    const peerRows = new Map(aggregate(results.map((r, i) => ({ ...r, flagged: peerFlagged[i]!, flaggedAnySeverity: peerFlagged[i]! }))).map((row) => [row.cls, row]));
     for (const row of aggregate(results)) {
+      const peerRow = peerRows.get(row.cls)!;
       if (row.vulnerable > 0) {
-        report({ ...compare({ bench: 'quality', case: `recall/${row.cls}`, metric: 'recall', runs: 1, stat: 'total', better: 'higher', target: 0.9, unit: `of ${row.vulnerable} sinks` }, row.found / row.vulnerable, null, null) });
+        report({ ...compare({ bench: 'quality', case: `recall/${row.cls}`, metric: 'recall', runs: 1, stat: 'total', better: 'higher', target: 0.9, unit: `of ${row.vulnerable} sinks` }, row.found / row.vulnerable, 'eslint-plugin-security', peerRow.found / row.vulnerable) });
         report({ ...compare({ bench: 'quality', case: `recall-any-severity/${row.cls}`, metric: 'recall', runs: 1, stat: 'total', better: 'higher', unit: `of ${row.vulnerable} sinks` }, row.foundAnySeverity / row.vulnerable, null, null) });
       }
       if (row.fixed > 0) {
-        report({ ...compare({ bench: 'quality', case: `fixed-fp/${row.cls}`, metric: 'false_positive_rate', runs: 1, stat: 'total', better: 'lower', target: 0.1, unit: `of ${row.fixed} fixed spots` }, row.fixedFlagged / row.fixed, null, null) });
+        report({ ...compare({ bench: 'quality', case: `fixed-fp/${row.cls}`, metric: 'false_positive_rate', runs: 1, stat: 'total', better: 'lower', target: 0.1, unit: `of ${row.fixed} fixed spots` }, row.fixedFlagged / row.fixed, 'eslint-plugin-security', peerRow.fixedFlagged / row.fixed) });
       }
     }
     const density = densityOf(cleanDirs);
-    report(compare({ bench: 'quality', case: 'clean-packages', metric: 'findings_per_kloc', runs: 1, stat: 'total', better: 'lower', target: 0.5, unit: `${density.findings} findings in ${density.lines} lines` }, (density.findings / density.lines) * 1000, null, null));
+    const peerClean = await peerDensity(cleanDirs);
+    report(compare({ bench: 'quality', case: 'clean-packages', metric: 'findings_per_kloc', runs: 1, stat: 'total', better: 'lower', target: 0.5, unit: `${density.findings} findings in ${density.lines} lines` }, (density.findings / density.lines) * 1000, 'eslint-plugin-security', (peerClean.findings / peerClean.lines) * 1000));
     process.stderr.write(`  clean-package findings by rule: ${JSON.stringify(density.byRule)}\n`);
     report(compare({ bench: 'quality', case: 'corpus-wall-time', metric: 'seconds', runs: 1, stat: 'total', better: 'lower', unit: 's (fetch + scan)' }, (performance.now() - started) / 1000, null, null));
   },
