@@ -12,6 +12,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../agents/re
 import { readBaseline, writeBaseline } from '../../agents/review/suppress/baseline.js';
 import { reportable } from '../../agents/review/report/report-input.js';
 import type { FilterMode } from '../../agents/review/diff/diff-filter.js';
+import { AuditTrail } from '../../shared/audit/index.js';
 import { loadConfig, type OrchestraConfig } from '../../shared/config/index.js';
 import type { Severity } from '../../shared/findings/finding.js';
 import { ExitCode, UsageError, type Command, type CommandIO } from '../command.js';
@@ -64,6 +65,8 @@ export interface ReviewCliOptions {
   watch: boolean;
   writeBaseline: string | undefined;
   configFile: string | undefined;
+  /** The audit log executed actions (the test runner) are recorded in. */
+  auditPath: string;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -118,13 +121,13 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
   // terminal grants it) or when the config enables it in a repository marked trusted.
   let tests: ReviewRequest['tests'];
   const trusted = loaded.config.permissions.trustedRepository;
-  if (review.agents.tests.run) tests = { granted: trusted, timeoutMs: review.agents.tests.timeoutMs };
+  if (review.agents.tests.run) tests = { granted: trusted, timeoutMs: review.agents.tests.timeoutMs, grantedBy: 'permissions.trustedRepository in the config' };
   if (values.agents !== undefined) {
     const list = values.agents.split(',').map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) throw new UsageError(`--agents needs at least one of: ${REVIEW_AGENT_NAMES.join(', ')}.`);
     const chosen = list.map((a) => oneOf(a, REVIEW_AGENT_NAMES, '--agents'));
     agents = FILE_AGENTS.filter((a) => chosen.includes(a));
-    tests = chosen.includes('tests') ? { granted: true, timeoutMs: review.agents.tests.timeoutMs } : undefined;
+    tests = chosen.includes('tests') ? { granted: true, timeoutMs: review.agents.tests.timeoutMs, grantedBy: `${io.env.USER ?? 'the user'} with --agents tests` } : undefined;
   }
 
   const rules: NonNullable<ReviewRequest['rules']> = { rules: { ...review.rules }, ignore: review.ignore };
@@ -163,6 +166,7 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
     watch: values.watch ?? false,
     writeBaseline: values['write-baseline'],
     configFile: loaded.file,
+    auditPath: resolve(loaded.rootDir, loaded.config.audit.path),
   };
 }
 
@@ -208,6 +212,9 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     workerModule: workerModuleUrl(),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
   });
+  // Actions that execute repository code are audited (hash-chained log; `orchestra audit verify`).
+  const audit = options.request.tests ? await AuditTrail.open(options.auditPath) : undefined;
+  if (audit && options.request.tests) options.request.tests.audit = audit;
   const abort = new AbortController();
   const onSigint = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
@@ -234,6 +241,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
     await swarm.close();
+    await audit?.close();
   }
 }
 

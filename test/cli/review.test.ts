@@ -155,6 +155,11 @@ describe('orchestra review --agents tests (executes repository code)', () => {
     const failing = report.findings.find((f) => f.ruleId === 'tests/failing-test');
     expect(failing).toMatchObject({ file: 'src/add.test.js' });
     expect(out.code).toBe(1);
+    // Executing repository code is audited, and the log verifies.
+    const verify = await cli(r.dir, 'audit', 'verify', '--json');
+    expect(verify.code).toBe(0);
+    const shown = (await cli(r.dir, 'audit', 'show')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; level: string; decision: string; status: string });
+    expect(shown).toEqual([expect.objectContaining({ action: 'review.run_tests', level: 'execute', decision: 'approved', status: 'ok' })]);
   });
 
   it('is refused when only the config enables it in a repository not marked trusted', async () => {
@@ -165,6 +170,8 @@ describe('orchestra review --agents tests (executes repository code)', () => {
     const report = json(out.stdout);
     expect(report.findings.some((f) => f.ruleId === 'tests/failing-test')).toBe(false);
     expect(report.notices.join('\n')).toMatch(/test runner was not started.*execute/);
+    const shown = (await cli(r.dir, 'audit', 'show')).stdout.trim();
+    expect(JSON.parse(shown)).toMatchObject({ action: 'review.run_tests', decision: 'refused', status: 'denied' });
   });
 });
 

@@ -19,6 +19,7 @@ import type { Disposable } from '../../../shared/lifecycle/disposable.js';
 import { AgentHost } from '../../../shared/runtime/agent-host.js';
 import type { PermissionLevel } from '../../../shared/bus/topics.js';
 import { TestRunnerAgent, type RunRelatedTestsResult } from '../tests/index.js';
+import type { AuditInput } from '../../../shared/audit/index.js';
 import { WorkerPool } from '../../../shared/runtime/worker-pool.js';
 import { gitChurn, hotspotFindings, hotspots, type Hotspot } from '../complexity/churn-hotspots.js';
 import type { ComplexityThresholds } from '../complexity/complexity-findings.js';
@@ -72,7 +73,14 @@ export interface ReviewRequest {
    * `execute` level: `granted` says whether the person or the config granted it (an explicit
    * `--agents tests`, or `permissions.trustedRepository`); when not, the host refuses it and a notice says so.
    */
-  tests?: { granted: boolean; timeoutMs?: number };
+  tests?: {
+    granted: boolean;
+    timeoutMs?: number;
+    /** Who granted it and how, for the audit entry (e.g. "--agents tests on the command line"). */
+    grantedBy?: string;
+    /** Where the grant or refusal and the run's outcome are recorded (the core's audit trail). */
+    audit?: { record(input: AuditInput): Promise<unknown> };
+  };
   /** Compute churn hotspots (a git log); default true for `all` reviews. */
   hotspots?: boolean;
   signal?: AbortSignal;
@@ -321,24 +329,31 @@ export class ReviewSwarm implements Disposable {
   }
 
   private async runTests(root: string, files: string[], options: NonNullable<ReviewRequest['tests']>, signal: AbortSignal | undefined): Promise<{ findings: Finding[]; notices: string[]; ran: number }> {
+    const started = performance.now();
+    const audit = (entry: Omit<AuditInput, 'agentId' | 'action' | 'level'>) =>
+      options.audit?.record({ agentId: TEST_AGENT, action: 'review.run_tests', level: 'execute', input: { root, files: files.length }, ...entry }).catch(() => undefined);
     if (!this.host.get(TEST_AGENT)) {
       this.grants.execute = options.granted;
       try {
         await this.host.spawn(new TestRunnerAgent());
       } catch (error) {
+        await audit({ status: 'denied', decision: 'refused', error: errorMessage(error) });
         return { findings: [], ran: 0, notices: [`The test runner was not started: ${errorMessage(error)}. It executes repository code: ask for it explicitly (--agents tests) or set permissions.trustedRepository: true in a repository you trust.`] };
       } finally {
         this.grants.execute = false;
       }
     }
+    const approval = { requestId: 'review-grant', ...(options.grantedBy ? { by: options.grantedBy } : {}) };
     try {
       const result = await this.host.dispatch<RunRelatedTestsResult>(
         TEST_AGENT,
         { type: 'test_run', input: { root, changedFiles: files, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) } },
         { deadlineMs: (options.timeoutMs ?? 120_000) + 5_000, ...(signal ? { signal } : {}) },
       );
+      await audit({ status: 'ok', decision: 'approved', approval, durationMs: performance.now() - started, output: { runner: result.runner, ran: result.ran, failures: result.findings.length } });
       return { findings: result.findings, notices: result.notices, ran: result.ran };
     } catch (error) {
+      await audit({ status: signal?.aborted ? 'cancelled' : 'error', decision: 'approved', approval, durationMs: performance.now() - started, error: errorMessage(error) });
       if (signal?.aborted) throw error;
       return { findings: [], ran: 0, notices: [`The test runner failed: ${errorMessage(error)}`] };
     }
