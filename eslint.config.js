@@ -52,12 +52,22 @@ export default tseslint.config(
       'agents/ import only shared/ (the agent core), never a host or a host library.',
     ),
   },
-  // Hosts may import shared/ and agents/, but not each other.
+  // Hosts may import shared/ and agents/, but not each other. One exception: the CLI is the launcher
+  // of the GitHub App (`orchestra serve`, `orchestra worker`), so it may import the app's two entry
+  // modules, and nothing else of it.
   ...hostFolders.map((host) => ({
     files: [`${host}/**/*.ts`],
-    rules: forbid(
-      hostFolders.filter((h) => h !== host).flatMap(reach),
-      `${host}/ is a host: it imports shared/ and agents/, never another host.`,
-    ),
+    rules:
+      host === 'cli'
+        ? {
+            'no-restricted-imports': ['error', { patterns: [
+              { group: reach('extension'), message: 'cli/ is a host: it imports shared/ and agents/, never another host.' },
+              {
+                regex: '(^|/)github-app(/(?!(server|app-settings)\\.js$).*)?$',
+                message: 'cli/ imports of the GitHub App only its entry modules github-app/server.js and github-app/app-settings.js.',
+              },
+            ] }],
+          }
+        : forbid(hostFolders.filter((h) => h !== host).flatMap(reach), `${host}/ is a host: it imports shared/ and agents/, never another host.`),
   })),
 );

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { FILE_AGENTS, type FileAgent } from '../../agents/review/swarm/analyze-batch.js';
 import { defaultCacheDir } from '../../agents/review/swarm/review-cache.js';
 import { ReviewSwarm, type ReviewRequest, type ReviewResult } from '../../agents/review/swarm/review-swarm.js';
+import { reviewFromConfig } from '../../agents/review/swarm/review-settings.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../agents/review/report/index.js';
 import { readBaseline, writeBaseline } from '../../agents/review/suppress/baseline.js';
 import { reportable } from '../../agents/review/report/report-input.js';
@@ -115,8 +116,8 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
   } else if (values.base) scope = { kind: 'base', base: values.base };
   else scope = { kind: 'worktree' };
 
-  const enabled = FILE_AGENTS.filter((a) => review.agents[a].enabled);
-  let agents: FileAgent[] = enabled;
+  const configured = reviewFromConfig(loaded.config);
+  let agents: FileAgent[] = configured.agents;
   // The test runner executes repository code: it runs when asked for by name (the person at the
   // terminal grants it) or when the config enables it in a repository marked trusted.
   let tests: ReviewRequest['tests'];
@@ -130,22 +131,14 @@ export async function parseReviewArgs(args: string[], io: CommandIO): Promise<Re
     tests = chosen.includes('tests') ? { granted: true, timeoutMs: review.agents.tests.timeoutMs, grantedBy: `${io.env.USER ?? 'the user'} with --agents tests` } : undefined;
   }
 
-  const rules: NonNullable<ReviewRequest['rules']> = { rules: { ...review.rules }, ignore: review.ignore };
-  // Per-agent severity overrides in the config apply to every rule of that agent.
-  const families: Record<FileAgent, string> = { syntax: 'syntax/*', style: 'eslint/*', security: 'security/*', complexity: 'complexity/*' };
-  for (const agent of FILE_AGENTS) {
-    const severity = review.agents[agent].severity;
-    if (severity && rules.rules![families[agent]] === undefined) rules.rules![families[agent]] = severity;
-  }
-
   const request: Omit<ReviewRequest, 'root'> = {
     scope,
-    filter: oneOf(values.filter ?? review.filter, ['added', 'diff_context', 'file', 'nofilter'] as const satisfies readonly FilterMode[], '--filter'),
+    filter: oneOf(values.filter ?? configured.filter, ['added', 'diff_context', 'file', 'nofilter'] as const satisfies readonly FilterMode[], '--filter'),
     agents,
-    rules,
-    thresholds: review.complexity,
+    rules: configured.rules,
+    thresholds: configured.thresholds,
     ...(tests ? { tests } : {}),
-    style: { useRepoConfig: review.eslint.useRepoConfig, ...(review.eslint.configFile ? { configFile: review.eslint.configFile } : {}) },
+    style: configured.style,
   };
   const baselineFile = values.baseline ?? review.baseline;
   if (baselineFile && !values['write-baseline']) request.baseline = await readBaseline(resolve(root, baselineFile));

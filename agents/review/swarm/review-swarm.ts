@@ -55,8 +55,12 @@ const AGENT_IDS: Record<FileAgent, string> = {
 export interface ReviewRequest {
   /** The folder reviewed; finding paths are relative to it. */
   root: string;
-  /** Every file, or what changed (working tree, against a base, or a commit range). */
-  scope: { kind: 'all' } | DiffSpec;
+  /**
+   * Every file; what changed according to git (working tree, against a base, or a commit range); or
+   * changed lines the caller already knows (`given`: e.g. a pull request's patches from GitHub's API,
+   * keyed by paths relative to root).
+   */
+  scope: { kind: 'all' } | DiffSpec | { kind: 'given'; diff: DiffMap };
   /** reviewdog filter mode; ignored for `all`. Default `added`. */
   filter?: FilterMode;
   /** Default: every per-file agent. */
@@ -175,7 +179,9 @@ export class ReviewSwarm implements Disposable {
 
     // 1. Scope: what changed, re-keyed to paths relative to the reviewed root.
     let diff: DiffMap | undefined;
-    if (request.scope.kind !== 'all') {
+    if (request.scope.kind === 'given') {
+      diff = request.scope.diff;
+    } else if (request.scope.kind !== 'all') {
       const { top, diff: raw } = await changedLines(root, request.scope);
       diff = new Map();
       for (const [path, change] of raw) {
