@@ -10,11 +10,18 @@ import type { Octokit, RepoRef } from './octokit.js';
 /** The check run's name on GitHub. */
 export const CHECK_NAME = 'Orchestra review';
 
+/** The job's check run, and whether an earlier attempt already completed it. */
+export interface JobCheckRun {
+  id: number;
+  /** Completed by an earlier attempt of the same job: its annotations are final (GitHub appends, never replaces). */
+  completed: boolean;
+}
+
 /** Finds the check run this job created before (same head, same external id) or creates one, queued. */
-export async function findOrCreateCheckRun(octokit: Octokit, repo: RepoRef, headSha: string, externalId: string, detailsUrl?: string): Promise<number> {
+export async function findOrCreateCheckRun(octokit: Octokit, repo: RepoRef, headSha: string, externalId: string, detailsUrl?: string): Promise<JobCheckRun> {
   const existing = await octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
   const mine = existing.find((run) => run.external_id === externalId);
-  if (mine) return mine.id;
+  if (mine) return { id: mine.id, completed: mine.status === 'completed' };
   const created = await octokit.rest.checks.create({
     ...repo,
     name: CHECK_NAME,
@@ -23,7 +30,7 @@ export async function findOrCreateCheckRun(octokit: Octokit, repo: RepoRef, head
     status: 'queued',
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
   });
-  return created.data.id;
+  return { id: created.data.id, completed: false };
 }
 
 /** Marks the check run in progress. */

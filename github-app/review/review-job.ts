@@ -61,6 +61,13 @@ export interface ReviewJobDeps {
   /** The app's bot login, `slug[bot]`: only its comments are trusted as the app's. */
   botLogin: string;
   signal?: AbortSignal;
+  /** Set by the job: an earlier attempt completed the check run. */
+  checkRunDone?: boolean;
+}
+
+/** Completes the job's check run unless an earlier attempt already did. */
+async function finishCheckRun(deps: ReviewJobDeps, repo: RepoRef, checkRunId: number, completion: Parameters<typeof completeCheckRun>[3]): Promise<void> {
+  if (!deps.checkRunDone) await completeCheckRun(deps.octokit, repo, checkRunId, completion);
 }
 
 /** Thrown when a newer push made this job's head stale; the check run says so. */
@@ -70,16 +77,20 @@ class Superseded extends Error {}
 export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Promise<ReviewJobResult> {
   const { octokit } = deps;
   const repo: RepoRef = { owner: data.owner, repo: data.repo };
-  const checkRunId = await findOrCreateCheckRun(octokit, repo, data.headSha, data.key);
+  const checkRun = await findOrCreateCheckRun(octokit, repo, data.headSha, data.key);
+  const checkRunId = checkRun.id;
+  // A retried job whose check run an earlier attempt completed leaves it as it is (annotations would
+  // be appended twice) and finishes the rest: summary, inline comments.
+  deps = { ...deps, checkRunDone: checkRun.completed };
   const result: ReviewJobResult = { checkRunId, conclusion: 'neutral', findings: 0, inlineComments: 0, threadsResolved: 0, filesReviewed: 0 };
   try {
-    await startCheckRun(octokit, repo, checkRunId);
+    if (!checkRun.completed) await startCheckRun(octokit, repo, checkRunId);
     if (data.kind === 'pull_request') await reviewPullRequest(data, deps, repo, result);
     else await reviewPush(data, deps, repo, result);
     return result;
   } catch (error) {
     if (error instanceof Superseded || deps.signal?.aborted) {
-      await completeCheckRun(octokit, repo, checkRunId, {
+      if (!checkRun.completed) await completeCheckRun(octokit, repo, checkRunId, {
         conclusion: 'cancelled',
         output: { title: 'Superseded', summary: error instanceof Superseded ? error.message : 'This review was cancelled: a newer push or request replaced it.', text: '' },
       });
@@ -119,7 +130,7 @@ async function reviewPullRequest(data: ReviewJobData, deps: ReviewJobDeps, repo:
   }
   if (configError || !baseConfig.ok) {
     const message = configError ?? 'invalid configuration';
-    await completeCheckRun(octokit, repo, result.checkRunId, { conclusion: 'failure', output: checkRunOutput({ findings: [], filesReviewed: 0, omittedAnnotations: 0, notices: [], headSha: data.headSha, configError: message }) });
+    await finishCheckRun(deps, repo, result.checkRunId, { conclusion: 'failure', output: checkRunOutput({ findings: [], filesReviewed: 0, omittedAnnotations: 0, notices: [], headSha: data.headSha, configError: message }) });
     result.conclusion = 'failure';
     await writeSummary(deps, repo, number, summary, {
       state,
@@ -135,7 +146,7 @@ async function reviewPullRequest(data: ReviewJobData, deps: ReviewJobDeps, repo:
   }
   const config = baseConfig.config;
   if (state.paused && !data.full) {
-    await completeCheckRun(octokit, repo, result.checkRunId, {
+    await finishCheckRun(deps, repo, result.checkRunId, {
       conclusion: 'skipped',
       output: { title: 'Paused', summary: `Reviews are paused on this pull request by @${state.paused.by}. Comment \`/orchestra resume\` to resume.`, text: '' },
     });
@@ -168,13 +179,13 @@ async function reviewPullRequest(data: ReviewJobData, deps: ReviewJobDeps, repo:
   result.conclusion = conclusion;
   if (config.github.checkRun) {
     const omitted = annotationBatches(all).omitted;
-    await completeCheckRun(octokit, repo, result.checkRunId, {
+    await finishCheckRun(deps, repo, result.checkRunId, {
       conclusion,
       findings: all,
       output: checkRunOutput({ findings: all, filesReviewed: diff.size, omittedAnnotations: omitted, notices, headSha: data.headSha }),
     });
   } else {
-    await completeCheckRun(octokit, repo, result.checkRunId, { conclusion, output: { title: `${all.length} finding(s)`, summary: 'Annotations are turned off (github.checkRun: false).', text: '' } });
+    await finishCheckRun(deps, repo, result.checkRunId, { conclusion, output: { title: `${all.length} finding(s)`, summary: 'Annotations are turned off (github.checkRun: false).', text: '' } });
   }
 
   let inlineSkipped = 0;
@@ -278,7 +289,7 @@ async function reviewPush(data: ReviewJobData, deps: ReviewJobDeps, repo: RepoRe
   const { octokit } = deps;
   const config = await loadRepoConfig(octokit, repo, data.headSha);
   if (!config.ok) {
-    await completeCheckRun(octokit, repo, result.checkRunId, { conclusion: 'failure', output: checkRunOutput({ findings: [], filesReviewed: 0, omittedAnnotations: 0, notices: [], headSha: data.headSha, configError: config.message }) });
+    await finishCheckRun(deps, repo, result.checkRunId, { conclusion: 'failure', output: checkRunOutput({ findings: [], filesReviewed: 0, omittedAnnotations: 0, notices: [], headSha: data.headSha, configError: config.message }) });
     result.conclusion = 'failure';
     return;
   }
@@ -298,7 +309,7 @@ async function reviewPush(data: ReviewJobData, deps: ReviewJobDeps, repo: RepoRe
   notices.push(...review.notices);
   const all = review.findings.map(storeFinding);
   const conclusion = conclusionFor(all, failOnOf(config.config));
-  await completeCheckRun(octokit, repo, result.checkRunId, {
+  await finishCheckRun(deps, repo, result.checkRunId, {
     conclusion,
     findings: all,
     output: checkRunOutput({ findings: all, filesReviewed: diff.size, omittedAnnotations: annotationBatches(all).omitted, notices, headSha: data.headSha }),

@@ -3,7 +3,8 @@
  * before issuing installation tokens, requires `Authorization: token <issued token>` everywhere else,
  * validates every request against the committed OpenAPI subset with Ajv (422 + a recorded violation
  * when invalid, 404 + a violation for operations outside the subset), and answers from in-memory state.
- * A leading `/api/v3` (GitHub Enterprise base URL) is stripped.
+ * A leading `/api/v3` (GitHub Enterprise base URL) is stripped, and `/api/graphql` (GitHub Enterprise's
+ * GraphQL endpoint, which Octokit derives from an `/api/v3` base URL) is `/graphql`.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -119,7 +120,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const ghe = url.pathname === '/api/v3' || url.pathname.startsWith('/api/v3/');
-    const path = ghe ? url.pathname.slice('/api/v3'.length) || '/' : url.pathname;
+    const path = ghe ? url.pathname.slice('/api/v3'.length) || '/' : url.pathname === '/api/graphql' ? '/graphql' : url.pathname;
     const query = parseQuery(url.searchParams);
     const record: RecordedRequest = { method, path, query: { ...query }, headers: req.headers, body: undefined, status: 0, operationId: undefined };
     requests.push(record);
