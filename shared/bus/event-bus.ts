@@ -1,6 +1,6 @@
 /**
- * The event bus contract. The in-process implementation is `in-process-bus.ts`; a Redis-backed one
- * arrives with the GitHub App's scale-out. Hosts and agents depend on this interface only.
+ * The event bus contract. The implementation is `in-process-bus.ts`; `redis-bus-bridge.ts` connects
+ * the buses of several processes over Redis. Hosts and agents depend on this interface only.
  */
 import type { Disposable } from '../lifecycle/disposable.js';
 import type { AnyEvent, OrchestraEvent, Topic, TopicMap, TopicPattern } from './topics.js';
@@ -34,6 +34,22 @@ export interface PublishMeta {
   traceId?: string;
   /** Who publishes. Default `"unknown"`. */
   source?: string;
+  /**
+   * Only for bridges (see redis-bus-bridge.ts) re-publishing an event first published in another
+   * process: the event keeps that identity, and `origin` marks it so no bridge forwards it again.
+   * When set, `causedBy` and `traceId` are ignored. Local publishers never set it.
+   */
+  relay?: RelayedEvent;
+}
+
+/** The identity an event had where it was first published, carried across processes unchanged. */
+export interface RelayedEvent {
+  readonly id: string;
+  readonly traceId: string;
+  readonly causationId: string | undefined;
+  readonly timestamp: number;
+  /** The bridge node the event came from (becomes {@link OrchestraEvent.origin}). */
+  readonly origin: string;
 }
 
 /** A handler for events matching a pattern. May be async; a throw or rejection is isolated. */

@@ -87,16 +87,24 @@ export class InProcessEventBus implements EventBus {
 
   publish<T extends Topic>(topic: T, payload: TopicMap[T], meta?: PublishMeta): Promise<OrchestraEvent<T>> {
     if (this.disposed) return Promise.reject(new CancelledError('The event bus is disposed'));
-    const id = `${this.idPrefix}-${(this.nextId++).toString(36)}`;
-    const event: OrchestraEvent<T> = {
-      id,
-      topic,
-      traceId: meta?.causedBy?.traceId ?? meta?.traceId ?? id,
-      causationId: meta?.causedBy?.id,
-      timestamp: Date.now(),
-      source: meta?.source ?? 'unknown',
-      payload,
-    };
+    const relay = meta?.relay;
+    let event: OrchestraEvent<T>;
+    if (relay === undefined) {
+      const id = `${this.idPrefix}-${(this.nextId++).toString(36)}`;
+      event = {
+        id,
+        topic,
+        traceId: meta?.causedBy?.traceId ?? meta?.traceId ?? id,
+        causationId: meta?.causedBy?.id,
+        timestamp: Date.now(),
+        source: meta?.source ?? 'unknown',
+        payload,
+      };
+    } else {
+      // Published in another process: keep its identity so traces and causation span processes.
+      const { id, traceId, causationId, timestamp, origin } = relay;
+      event = { id, topic, traceId, causationId, timestamp, source: meta?.source ?? 'unknown', payload, origin };
+    }
     this.counters.published++;
     this.ring.push(event as unknown as AnyEvent);
     const subs = this.routes.get(topic) ?? this.route(topic);

@@ -91,6 +91,11 @@ export interface OrchestraEvent<T extends Topic = Topic> {
   /** Who published it (an agent id, a host name). */
   readonly source: string;
   readonly payload: TopicMap[T];
+  /**
+   * Set only on an event that was published in another process and relayed here by a bridge
+   * (redis-bus-bridge.ts): the id of the bridge node it came from. Bridges never forward such events.
+   */
+  readonly origin?: string;
 }
 
 /** Payload of an event whose topic matched a pattern: the union over the topics it may be. */

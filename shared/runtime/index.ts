@@ -1,8 +1,15 @@
-/** The agent runtime: the agent contract, the host that supervises agents, and the worker pool. */
+/** The agent runtime: the agent contract, the host that supervises agents, the cluster registry, and the worker pool. */
 export * from './agent.js';
 export { AgentHost, type AgentHostOptions, type AuthorizeHook, type AuthorizeRequest } from './agent-host.js';
 export { backoffDelay } from './backoff-delay.js';
 export { CircuitBreaker, type Admission, type CircuitState } from './circuit-breaker.js';
+export {
+  ClusterRegistry,
+  clusterRegistrySettingsSchema,
+  type AgentDirectory,
+  type ClusterAgent,
+  type ClusterRegistryOptions,
+} from './cluster-registry.js';
 export { HealthWindow } from './health-window.js';
 export { PERMISSION_LEVELS, permissionRank } from './permission-rank.js';
 export {
