@@ -10,7 +10,11 @@ import type { Logger } from 'pino';
 import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
 import { Counter, Gauge } from 'prom-client';
 import { ReviewSwarm } from '../agents/review/swarm/review-swarm.js';
+import type { EventBus } from '../shared/bus/event-bus.js';
+import { InProcessEventBus } from '../shared/bus/in-process-bus.js';
+import { RedisBusBridge } from '../shared/bus/redis-bus-bridge.js';
 import { errorMessage } from '../shared/errors/errors.js';
+import { ClusterRegistry, type ClusterAgent } from '../shared/runtime/cluster-registry.js';
 import { BullMqTaskQueue } from '../shared/queue/bullmq-task-queue.js';
 import { InProcessTaskQueue } from '../shared/queue/in-process-task-queue.js';
 import type { TaskQueue } from '../shared/queue/task-queue.js';
@@ -37,6 +41,8 @@ export interface AppRuntimeOptions {
   Octokit?: typeof ProbotOctokit;
   /** Where logs go; default standard output. */
   logDestination?: string | number | { write(line: string): void };
+  /** BullMQ lock and stalled-job check intervals (with Redis); default 30 s each. Tests shorten them. */
+  queueOptions?: { lockDurationMs?: number; stalledIntervalMs?: number };
 }
 
 /** A running app process. */
@@ -45,6 +51,10 @@ export interface AppRuntime {
   readonly probot: Probot;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** This process's bus (bridged to the other processes' over Redis when ORCHESTRA_REDIS_URL is set). */
+  readonly bus: EventBus;
+  /** Live agents of every process (with Redis), or of this one. */
+  agents(): Promise<ClusterAgent[] | { id: string; kind: string; status: string }[]>;
   close(): Promise<void>;
 }
 
@@ -54,9 +64,12 @@ export interface AppServer extends AppRuntime {
   readonly port: number;
 }
 
-function createQueue(settings: AppSettings): TaskQueue<AppJobs> {
-  return settings.redisUrl ? new BullMqTaskQueue<AppJobs>({ redisUrl: settings.redisUrl, name: 'github-app' }) : new InProcessTaskQueue<AppJobs>({ name: 'github-app' });
+function createQueue(settings: AppSettings, bus: EventBus, queueOptions: AppRuntimeOptions['queueOptions'] = {}): TaskQueue<AppJobs> {
+  return settings.redisUrl ? new BullMqTaskQueue<AppJobs>({ ...queueOptions, redisUrl: settings.redisUrl, name: 'github-app', bus }) : new InProcessTaskQueue<AppJobs>({ name: 'github-app', bus });
 }
+
+/** Topics the app's processes share over Redis: agent lifecycle and tasks, job outcomes, findings. */
+export const CLUSTER_TOPICS = ['agent.**', 'task.*', 'finding.reported', 'error.detected'] as const;
 
 async function startRuntime(options: AppRuntimeOptions, name: string): Promise<AppRuntime & { swarm?: ReviewSwarm; stopWorkers?: () => void }> {
   const { settings } = options;
@@ -64,7 +77,8 @@ async function startRuntime(options: AppRuntimeOptions, name: string): Promise<A
   for (const warning of settings.warnings) log.warn(warning);
   const Octokit = options.Octokit ?? ProbotOctokit;
   const probot = new Probot({ appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret, baseUrl: settings.baseUrl, log: log.child({ name: 'probot' }), Octokit });
-  const queue = createQueue(settings);
+  const bus = new InProcessEventBus();
+  const queue = createQueue(settings, bus, options.queueOptions);
   const metrics = createMetrics();
   const jobs = new Counter({ name: 'orchestra_github_jobs_total', help: 'GitHub App jobs finished in this process, by job name and outcome.', labelNames: ['job', 'outcome'], registers: [metrics.registry] });
   new Gauge({
@@ -88,18 +102,26 @@ async function startRuntime(options: AppRuntimeOptions, name: string): Promise<A
   let swarm: ReviewSwarm | undefined;
   let workers: { dispose(): void } | undefined;
   if (options.worker ?? true) {
-    swarm = await ReviewSwarm.create({ version: options.version, cacheDir: false, ...(options.workerModule ? { workerModule: options.workerModule } : {}), ...(options.threads !== undefined ? { workers: options.threads } : {}) });
+    swarm = await ReviewSwarm.create({ version: options.version, cacheDir: false, bus, ...(options.workerModule ? { workerModule: options.workerModule } : {}), ...(options.threads !== undefined ? { workers: options.threads } : {}) });
     workers = registerAppWorkers({ queue, probot, swarm, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   }
+  // With Redis, the processes share their bus events and list each other's live agents.
+  const onClusterError = (error: unknown) => log.warn({ err: error }, `cluster: ${errorMessage(error)}`);
+  const bridge = settings.redisUrl ? new RedisBusBridge({ bus, redisUrl: settings.redisUrl, topics: [...CLUSTER_TOPICS], onUnexpectedError: onClusterError }) : undefined;
+  const registry = settings.redisUrl ? new ClusterRegistry({ host: { list: () => swarm?.agents() ?? [] }, redisUrl: settings.redisUrl, bus, onUnexpectedError: onClusterError }) : undefined;
+  const agents = async () => registry ? registry.list() : (swarm?.agents() ?? []).map((a) => ({ id: a.id, kind: a.kind, status: a.health.status }));
   const close = async () => {
     workers?.dispose();
     await queue.close({ graceMs: 5_000 });
     for (const s of subscriptions) s.dispose();
-    await swarm?.dispose();
+    await registry?.close();
+    await bridge?.close();
+    await swarm?.close();
+    bus.dispose();
     metrics.dispose();
     log.dispose();
   };
-  return { queue, probot, metrics, log, close };
+  return { queue, probot, metrics, log, bus, agents, close };
 }
 
 function respond(res: ServerResponse, status: number, type: string, body: string): void {
@@ -122,6 +144,10 @@ export async function startAppServer(options: AppRuntimeOptions): Promise<AppSer
     if (req.method === 'GET' && path === '/healthz') {
       const counts = await runtime.queue.counts().catch(() => undefined);
       respond(res, counts ? 200 : 503, 'application/json', JSON.stringify({ status: counts ? 'ok' : 'queue unavailable', version: options.version, uptimeS: Math.round((Date.now() - started) / 1000), queue: counts ?? null, redis: Boolean(settings.redisUrl) }));
+      return;
+    }
+    if (req.method === 'GET' && path === '/agents') {
+      respond(res, 200, 'application/json', JSON.stringify({ agents: await runtime.agents() }));
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {

@@ -17,6 +17,7 @@ import { errorMessage, throwIfAborted } from '../../../shared/errors/errors.js';
 import type { Finding } from '../../../shared/findings/finding.js';
 import type { Disposable } from '../../../shared/lifecycle/disposable.js';
 import { AgentHost } from '../../../shared/runtime/agent-host.js';
+import type { AgentInfo } from '../../../shared/runtime/agent.js';
 import type { PermissionLevel } from '../../../shared/bus/topics.js';
 import { TestRunnerAgent, type RunRelatedTestsResult } from '../tests/index.js';
 import type { AuditInput } from '../../../shared/audit/index.js';
@@ -363,6 +364,11 @@ export class ReviewSwarm implements Disposable {
       if (signal?.aborted) throw error;
       return { findings: [], ran: 0, notices: [`The test runner failed: ${errorMessage(error)}`] };
     }
+  }
+
+  /** The swarm's live agents (for registries and dashboards). */
+  agents(): AgentInfo[] {
+    return this.host.list();
   }
 
   /** Stops the agents, the worker pool and closes the cache. */
