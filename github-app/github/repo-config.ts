@@ -20,7 +20,10 @@ export async function readFileAt(octokit: Octokit, repo: RepoRef, path: string, 
     if (typeof data === 'string') return data;
     if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
     if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-    return undefined; // a directory listing: not a file
+    // A server that ignored the raw media type answers with the JSON form: base64 content.
+    const json = data as { type?: unknown; content?: unknown; encoding?: unknown } | null;
+    if (json && !Array.isArray(json) && json.type === 'file' && typeof json.content === 'string' && json.encoding === 'base64') return Buffer.from(json.content, 'base64').toString('utf8');
+    return undefined; // a directory listing, a submodule or a symlink: not a file
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;

@@ -198,7 +198,12 @@ async function reviewPullRequest(data: ReviewJobData, deps: ReviewJobDeps, repo:
       await octokit.rest.pulls.createReview({ ...repo, pull_number: number, commit_id: data.headSha, event: 'COMMENT', body: `Orchestra found ${comments.length} new issue(s) on lines this push changed.`, comments });
     }
     result.inlineComments = comments.length;
-    result.threadsResolved = await resolveGoneThreads(octokit, repo, number, deps.botLogin, new Set(all.map((f) => f.fp)));
+    try {
+      result.threadsResolved = await resolveGoneThreads(octokit, repo, number, deps.botLogin, new Set(all.map((f) => f.fp)));
+    } catch (error) {
+      // Resolving threads is a courtesy: a GraphQL failure must not fail (and re-run) the review.
+      notices.push(`Could not resolve the threads of fixed findings: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   const next: PrState = { ...state, lastReviewedSha: data.headSha, findings: all, truncated: false };
