@@ -36,6 +36,7 @@ import { FILE_AGENTS, type BatchResult, type FileAgent, type ReviewBatch } from 
 import { InThreadBatchAgent, pooledBatchAgents, REVIEW_BATCH_CAPABILITY, REVIEW_INLINE_CAPABILITY } from './batch-agent.js';
 import { collectFiles, isReviewable } from './collect-files.js';
 import { readSource } from './read-source.js';
+import type { WasmPaths } from '../parsing/wasm-paths.js';
 import { hashOf, ReviewCache } from './review-cache.js';
 
 /** Agent names accepted by `--agents`. */
@@ -123,6 +124,8 @@ export interface ReviewSwarmOptions {
   bus?: EventBus;
   /** Orchestra's version, part of the cache key. */
   version: string;
+  /** Where the tree-sitter `.wasm` files are; default: resolved from node_modules (bundled hosts pass their own). */
+  wasmPaths?: WasmPaths;
 }
 
 /** Files to analyse above which a review uses the worker pool. */
@@ -238,10 +241,10 @@ export class ReviewSwarm implements Disposable {
       // agents: the two overlap, and each worker pays ESLint's start-up once.
       const styleTodo = todo.filter((t) => t.agents.includes('style')).map((t) => ({ ...t, agents: ['style' as const] }));
       const restTodo = todo.map((t) => ({ ...t, agents: t.agents.filter((a) => a !== 'style') })).filter((t) => t.agents.length > 0);
-      runs.push({ capability: REVIEW_BATCH_CAPABILITY, batches: makeBatches(root, styleTodo, request, agents.includes('syntax')) });
-      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, restTodo, request) });
+      runs.push({ capability: REVIEW_BATCH_CAPABILITY, batches: makeBatches(root, styleTodo, request, agents.includes('syntax'), this.options.wasmPaths) });
+      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, restTodo, request, false, this.options.wasmPaths) });
     } else {
-      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, todo, request) });
+      runs.push({ capability: REVIEW_INLINE_CAPABILITY, batches: makeBatches(root, todo, request, false, this.options.wasmPaths) });
     }
     const results = await Promise.all(
       runs.map(({ capability, batches }) => {
@@ -388,7 +391,7 @@ export class ReviewSwarm implements Disposable {
   }
 }
 
-function makeBatches(root: string, todo: { path: string; text: string; agents: FileAgent[] }[], request: ReviewRequest, syntaxElsewhere = false): ReviewBatch[] {
+function makeBatches(root: string, todo: { path: string; text: string; agents: FileAgent[] }[], request: ReviewRequest, syntaxElsewhere = false, wasmPaths?: WasmPaths): ReviewBatch[] {
   const batches: ReviewBatch[] = [];
   let current: ReviewBatch | undefined;
   let bytes = 0;
@@ -399,6 +402,7 @@ function makeBatches(root: string, todo: { path: string; text: string; agents: F
       if (request.thresholds) current.thresholds = request.thresholds;
       if (request.style) current.style = request.style;
       if (syntaxElsewhere) current.syntaxElsewhere = true;
+      if (wasmPaths) current.wasmPaths = wasmPaths;
       batches.push(current);
       bytes = 0;
     }

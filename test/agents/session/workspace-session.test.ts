@@ -1,0 +1,115 @@
+/**
+ * The workspace session and the intent executor on a real git repository: reviews record findings,
+ * superseded reviews are cancelled, spawned agents really scan, configuration really changes what is
+ * reported, and every answer comes from real state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { executeIntent, type IntentHost } from '../../../agents/session/execute-intent.js';
+import { WorkspaceSession } from '../../../agents/session/workspace-session.js';
+import { withPermission, type IntentBody } from '../../../shared/intents/intent-schema.js';
+import { makeRepo, type TempRepo } from '../../helpers/git-repo.js';
+
+const VULN = "const cp = require('child_process');\nmodule.exports = (req) => cp.exec('ls ' + req.query.dir);\n";
+const COMPLEX = `function f(a, b, c, d) {\n${Array.from({ length: 14 }, (_, i) => `  if (a === ${i}) { if (b) { if (c) { return d; } } }`).join('\n')}\n  return 0;\n}\nmodule.exports = f;\n`;
+
+let repo: TempRepo;
+let session: WorkspaceSession;
+let lowPower = false;
+const settings = { agents: ['syntax', 'style', 'security', 'complexity'] as ('syntax' | 'style' | 'security' | 'complexity')[], newCodeOnly: false };
+let confirmations = 0;
+const host = (): IntentHost => ({ session, settings: () => settings, setLowPower: (on) => (lowPower = on), confirm: async () => (confirmations++, true) });
+const run = (body: IntentBody) => executeIntent(withPermission(body), host());
+
+beforeAll(async () => {
+  repo = makeRepo('orchestra-session-');
+  repo.write('src/run.js', VULN);
+  repo.write('tests/complex.js', COMPLEX);
+  repo.write('src/ok.js', 'module.exports = 1;\n');
+  repo.commit('initial');
+  session = await WorkspaceSession.create({ root: repo.dir, version: 'test', threads: 0 });
+});
+
+afterAll(async () => {
+  await session?.close();
+  repo?.cleanup();
+});
+
+describe('WorkspaceSession', () => {
+  it('reviews files and keeps their findings; listeners hear which files changed', async () => {
+    const heard: string[][] = [];
+    const sub = session.onDidChangeFindings((files) => heard.push(files));
+    await session.review(['src/run.js', 'tests/complex.js'], settings);
+    sub.dispose();
+    expect(session.findings.get('src/run.js')?.map((f) => f.ruleId)).toContain('security/command-injection');
+    expect(session.findings.get('tests/complex.js')?.some((f) => f.ruleId.startsWith('complexity/'))).toBe(true);
+    expect(heard[0]).toEqual(expect.arrayContaining(['src/run.js', 'tests/complex.js']));
+    const snap = session.snapshot();
+    expect(snap.findings.error).toBeGreaterThan(0);
+    expect(snap.agents.length).toBeGreaterThan(0);
+    expect(snap.activity.length).toBeGreaterThan(0);
+  });
+
+  it('a newer scheduled review of the same file supersedes the pending one', async () => {
+    const first = session.scheduleReview(['src/ok.js'], settings, 50);
+    const second = session.scheduleReview(['src/ok.js'], settings, 10);
+    expect(await first).toBeUndefined();
+    expect((await second)?.filesReviewed).toBe(1);
+  });
+});
+
+describe('executeIntent', () => {
+  it('answers "how are the agents" from the running agents', async () => {
+    const answer = await run({ type: 'monitor', question: 'status' });
+    for (const a of session.agents()) expect(answer).toContain(a.id);
+    expect(answer).toMatch(/review\(s\) so far/);
+  });
+
+  it('spawns security scanners that really scan the scope and report what they found', async () => {
+    const answer = await run({ type: 'spawn', agentKind: 'security-scanner', count: 2, scope: { paths: ['src'] } });
+    expect(answer).toMatch(/Spawned `security-scanner-1`, `security-scanner-2`/);
+    expect(answer).toMatch(/scanned 2 file\(s\) under src: 1 finding/);
+    expect(session.spawned.list().map((a) => a.id).sort()).toEqual(['security-scanner-1', 'security-scanner-2']);
+    expect(session.spawned.list().reduce((n, a) => n + a.health.tasksProcessed, 0)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('turns the complexity agent off for tests/ and the findings there disappear', async () => {
+    expect(session.findings.get('tests/complex.js')?.some((f) => f.agent === 'complexity-analyzer')).toBe(true);
+    expect(await run({ type: 'configure', target: { agents: 'complexity-analyzer', paths: ['tests'] }, setting: { enabled: false } })).toMatch(/complexity-analyzer turned off for tests/);
+    expect(session.findings.get('tests/complex.js')?.some((f) => f.agent === 'complexity-analyzer')).toBe(false);
+    await session.review(['tests/complex.js'], settings);
+    expect((session.findings.get('tests/complex.js') ?? []).some((f) => f.agent === 'complexity-analyzer')).toBe(false);
+  });
+
+  it('sets low-power mode and says what it means', async () => {
+    expect(await run({ type: 'configure', target: { agents: 'background' }, setting: { powerMode: 'low' } })).toMatch(/Low-power mode is on/);
+    expect(lowPower).toBe(true);
+  });
+
+  it('asks before an execute-level intent, and does nothing when refused', async () => {
+    const before = confirmations;
+    expect(await run({ type: 'spawn', agentKind: 'test-runner', count: 1, scope: {} })).toMatch(/orchestra review --agents tests/);
+    expect(confirmations).toBe(before + 1);
+    const refusing = { ...host(), confirm: async () => false };
+    expect(await executeIntent(withPermission({ type: 'spawn', agentKind: 'test-runner', count: 1, scope: {} }), refusing)).toMatch(/^Cancelled: .*execute/);
+  });
+
+  it('says absent what is not built: learned patterns, log watchers, cascades', async () => {
+    expect(await run({ type: 'monitor', question: 'patterns' })).toMatch(/No learner agents exist yet/);
+    expect(await run({ type: 'spawn', agentKind: 'log-watcher', count: 1, scope: { file: 'logs/app.log' } })).toMatch(/not built yet/);
+    expect(await run({ type: 'orchestrate', kind: 'cascade', condition: 'error', steps: ['debug', 'fix', 'test'] })).toMatch(/not built yet/);
+  });
+
+  it('runs a chain step by step and names the steps it cannot run', async () => {
+    const answer = await run({ type: 'orchestrate', kind: 'chain', steps: ['syntax', 'security', 'summary'], scope: { changed: false } });
+    expect(answer).toMatch(/1\. \*\*syntax\*\*/);
+    expect(answer).toMatch(/2\. \*\*security\*\*.*finding/);
+    expect(answer).toMatch(/Not run: summary/);
+  });
+
+  it('explains a finding by fingerprint, and stops spawned agents', async () => {
+    const f = session.findings.get('src/run.js')!.find((x) => x.ruleId === 'security/command-injection')!;
+    expect(await run({ type: 'explain', target: f.fingerprint })).toMatch(/CWE-78/);
+    expect(await run({ type: 'stop', agent: 'security-scanner' })).toMatch(/Stopped `security-scanner-1`, `security-scanner-2`/);
+    expect(session.spawned.list()).toHaveLength(0);
+  });
+});
