@@ -16,7 +16,7 @@ const forbid = (group, message) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'coverage/**', '**/fixtures/**', 'bench/.cache/**', '**/*.d.ts'],
+    ignores: ['node_modules/**', '**/node_modules/**', 'dist/**', 'extension/dist/**', 'coverage/**', '**/fixtures/**', 'bench/.cache/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -31,6 +31,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  // The webviews are browser code with their own tsconfig (DOM types).
+  {
+    files: ['extension/src/webview/dashboard.ts', 'extension/src/webview/chat.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './extension/src/webview/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

@@ -41,6 +41,8 @@ export interface AppRuntimeOptions {
   Octokit?: typeof ProbotOctokit;
   /** Where logs go; default standard output. */
   logDestination?: string | number | { write(line: string): void };
+  /** More routes on the same server (the dashboard of `orchestra serve`): answered before the 404. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** BullMQ lock and stalled-job check intervals (with Redis); default 30 s each. Tests shorten them. */
   queueOptions?: { lockDurationMs?: number; stalledIntervalMs?: number };
 }
@@ -158,6 +160,7 @@ export async function startAppServer(options: AppRuntimeOptions): Promise<AppSer
       const event = String(req.headers['x-github-event'] ?? 'unknown').slice(0, 60).replace(/[^\w.-]/g, '_');
       res.once('finish', () => webhooks.inc({ event: runtime.metrics.label('topic', event), status: String(res.statusCode) }));
     }
+    if (path !== settings.webhookPath && options.routes && (await options.routes(req, res))) return;
     const handled = await middleware(req, res);
     if (!handled && !res.headersSent) respond(res, 404, 'application/json', JSON.stringify({ error: `Not found: ${req.method ?? ''} ${path ?? ''}. Webhooks go to POST ${settings.webhookPath}.` }));
   };

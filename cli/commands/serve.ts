@@ -3,13 +3,25 @@
  * `orchestra worker` runs review workers that take the app's jobs from Redis. Both read Probot's
  * standard variables (see github-app/app-settings.ts) and stop cleanly on SIGINT or SIGTERM.
  */
+import { watch } from 'chokidar';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
+import { FILE_AGENTS } from '../../agents/review/swarm/analyze-batch.js';
+import { isReviewable } from '../../agents/review/swarm/collect-files.js';
+import { defaultCacheDir } from '../../agents/review/swarm/review-cache.js';
+import { WorkspaceSession, type ReviewSettings } from '../../agents/session/workspace-session.js';
+import { createMetrics } from '../../shared/telemetry/create-metrics.js';
+import { recordRuntimeMetrics } from '../../shared/telemetry/record-runtime-metrics.js';
+import { dashboardRoutes, type Routes } from '../dashboard-routes.js';
 import { appSettingsFromEnv, redactedSettings } from '../../github-app/app-settings.js';
-import { startAppServer, startAppWorker, type AppRuntime } from '../../github-app/server.js';
+import { startAppServer, startAppWorker } from '../../github-app/server.js';
 import { ExitCode, UsageError, type Command, type CommandIO } from '../command.js';
-import { orchestraVersion, workerModuleUrl } from '../paths.js';
+import { orchestraVersion, packageRoot, workerModuleUrl } from '../paths.js';
+
+const IGNORED = /(^|[/\\])(node_modules|\.git|dist|build|coverage)([/\\]|$)/;
 
 const variables = `Environment (Probot's variables):
   APP_ID                 the GitHub App's numeric id
@@ -24,13 +36,19 @@ const variables = `Environment (Probot's variables):
   LOG_LEVEL              trace, debug, info (default), warn, error, fatal
 A .env file in the working directory is read too; variables already set win.`;
 
-const serveUsage = `Usage: orchestra serve [--no-worker] [--concurrency N]
+const serveUsage = `Usage: orchestra serve [PATH] [--port N] [--no-dashboard] [--no-worker] [--concurrency N]
 
-Runs the GitHub App: POST webhooks at WEBHOOK_PATH (signed with WEBHOOK_SECRET), GET /healthz and
-GET /metrics (Prometheus). Pull requests, pushes to the default branch, re-requested checks and
-/orchestra commands in PR comments are queued and reviewed: in this process, or with
-ORCHESTRA_REDIS_URL also by any number of \`orchestra worker\` processes.
+Runs Orchestra on a folder (default: the current one): reviews it, re-reviews what changes, and
+serves the live dashboard (GET /), a chat panel (GET /chat), GET /healthz, GET /metrics
+(Prometheus) and GET /agents. Ctrl-C stops it.
 
+With the GitHub App's variables set (APP_ID, a private key, WEBHOOK_SECRET), the same server is the
+app's webhook endpoint (POST WEBHOOK_PATH): pull requests, pushes to the default branch,
+re-requested checks and /orchestra commands in PR comments are queued and reviewed, in this process
+or, with ORCHESTRA_REDIS_URL, also by any number of \`orchestra worker\` processes.
+
+  --port N           port (default PORT, else 3000; 0 picks a free port)
+  --no-dashboard     no workspace session: only the GitHub App
   --no-worker        with ORCHESTRA_REDIS_URL: only receive and queue; workers elsewhere review
   --concurrency N    reviews at once in this process (default 2)
 
@@ -82,26 +100,141 @@ function untilStopped(signal?: AbortSignal): Promise<string> {
   });
 }
 
+const APP_VARIABLES = ['APP_ID', 'WEBHOOK_SECRET', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH'] as const;
+
+/** Reads PORT and HOST for a server without the GitHub App. */
+function listenSettings(env: NodeJS.ProcessEnv, portOption: string | undefined): { port: number; host: string } {
+  const rawPort = portOption ?? env.PORT;
+  const port = rawPort === undefined || rawPort === '' ? 3000 : Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`${portOption !== undefined ? '--port' : 'PORT'} must be a whole number from 0 to 65535 (0 picks a free port); got "${rawPort}".`);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return { port, host };
+}
+
 async function runHost(kind: 'serve' | 'worker', args: string[], io: CommandIO & { signal?: AbortSignal }): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean' }, concurrency: { type: 'string' } } });
-  if (kind === 'worker' && values['no-worker']) throw new UsageError('--no-worker is an option of orchestra serve.');
-  const settings = appSettingsFromEnv(environmentWithDotenv(io), { cwd: io.cwd });
-  if (values['no-worker'] && !settings.redisUrl) throw new UsageError('--no-worker needs ORCHESTRA_REDIS_URL: without Redis, no other process would review.');
+  const { values, positionals } = parseArgs({ args, allowPositionals: kind === 'serve', options: { 'no-worker': { type: 'boolean' }, 'no-dashboard': { type: 'boolean' }, concurrency: { type: 'string' }, port: { type: 'string' } } });
+  if (kind === 'worker' && (values['no-worker'] || values['no-dashboard'] || values.port)) throw new UsageError('--no-worker, --no-dashboard and --port are options of orchestra serve.');
+  if (positionals.length > 1) throw new UsageError(`Serve one folder at a time; got ${positionals.length}.`);
+  const env = environmentWithDotenv(io);
   const concurrency = concurrencyOf(values.concurrency);
-  const common = { settings, version: orchestraVersion(), workerModule: workerModuleUrl(), ...(concurrency ? { concurrency } : {}) };
-  let runtime: AppRuntime;
-  if (kind === 'serve') {
-    const server = await startAppServer({ ...common, worker: !values['no-worker'] });
-    io.stderr.write(`orchestra serve: listening on ${server.url} (webhooks: POST ${server.url}${settings.webhookPath}, health: ${server.url}/healthz, metrics: ${server.url}/metrics)\n`);
-    runtime = server;
-  } else {
-    runtime = await startAppWorker(common);
-    io.stderr.write(`orchestra worker: taking jobs from ${redactedSettings(settings).redisUrl ?? 'Redis'}\n`);
+  const withApp = kind === 'worker' || APP_VARIABLES.some((name) => (env[name] ?? '') !== '');
+  const settings = withApp ? appSettingsFromEnv(values.port !== undefined ? { ...env, PORT: values.port } : env, { cwd: io.cwd }) : undefined;
+  if (values['no-worker'] && !settings?.redisUrl) throw new UsageError('--no-worker needs the GitHub App with ORCHESTRA_REDIS_URL: without Redis, no other process would review.');
+
+  if (kind === 'worker') {
+    const runtime = await startAppWorker({ settings: settings!, version: orchestraVersion(), workerModule: workerModuleUrl(), ...(concurrency ? { concurrency } : {}) });
+    io.stderr.write(`orchestra worker: taking jobs from ${redactedSettings(settings!).redisUrl ?? 'Redis'}\n`);
+    const why = await untilStopped(io.signal);
+    io.stderr.write(`orchestra worker: ${why}, finishing running reviews…\n`);
+    await runtime.close();
+    return ExitCode.Ok;
   }
+
+  // The workspace: a session on the folder, reviewed at start and on every change.
+  const root = resolve(io.cwd, positionals[0] ?? '.');
+  const workspace = values['no-dashboard'] ? undefined : await startWorkspace(root, io);
+  const routes = workspace?.routes;
+  let closeServer: () => Promise<void>;
+  let url: string;
+  if (settings) {
+    const server = await startAppServer({ settings, version: orchestraVersion(), workerModule: workerModuleUrl(), worker: !values['no-worker'], ...(concurrency ? { concurrency } : {}), ...(routes ? { routes } : {}) });
+    url = server.url;
+    closeServer = () => server.close();
+    io.stderr.write(`orchestra serve: GitHub App webhooks at POST ${url}${settings.webhookPath}\n`);
+  } else {
+    const { port, host } = listenSettings(env, values.port);
+    const server = await startPlainServer(port, host, workspace);
+    url = server.url;
+    closeServer = server.close;
+    io.stderr.write('orchestra serve: no GitHub App variables set (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET): serving the dashboard only.\n');
+  }
+  io.stderr.write(`orchestra serve: listening on ${url}${workspace ? ` (dashboard: ${url}/, chat: ${url}/chat, reviewing ${root})` : ''}, health: ${url}/healthz, metrics: ${url}/metrics\n`);
   const why = await untilStopped(io.signal);
-  io.stderr.write(`orchestra ${kind}: ${why}, finishing running reviews…\n`);
-  await runtime.close();
+  io.stderr.write(`orchestra serve: ${why}, stopping…\n`);
+  await closeServer();
+  await workspace?.close();
   return ExitCode.Ok;
+}
+
+interface Workspace {
+  session: WorkspaceSession;
+  routes: Routes;
+  close(): Promise<void>;
+}
+
+/** Starts the workspace session on `root`: a first full review, then reviews of what changes. */
+async function startWorkspace(root: string, io: CommandIO): Promise<Workspace> {
+  if (!existsSync(root)) throw new UsageError(`${root} does not exist: give orchestra serve a folder to review.`);
+  const session = await WorkspaceSession.create({ root, version: orchestraVersion(), ...(workerModuleUrl() ? { workerModule: workerModuleUrl()! } : {}), threads: 1, cacheDir: defaultCacheDir(root, io.env) });
+  const settings = (): ReviewSettings => ({ agents: [...FILE_AGENTS], newCodeOnly: false });
+  const log = (line: string) => io.stderr.write(`orchestra serve: ${line}\n`);
+  const routes = dashboardRoutes({ session, webviewDir: join(packageRoot(), 'extension', 'dist', 'webview'), settings, log });
+  void session.review(undefined, settings()).then(
+    (r) => log(`reviewed ${r.filesReviewed} file(s): ${r.findings.filter((f) => f.shouldReport !== false && !f.suppressed).length} finding(s)`),
+    (e: unknown) => log(`the first review failed: ${(e as Error).message}`),
+  );
+  const watcher = watch(root, { ignored: (path: string) => IGNORED.test(path), ignoreInitial: true });
+  const onChange = (path: string) => {
+    const rel = relative(root, path).split(sep).join('/');
+    if (isReviewable(rel) && !session.lowPower) session.scheduleReview([rel], settings(), 150).catch((e: unknown) => log(`review of ${rel} failed: ${(e as Error).message}`));
+  };
+  watcher.on('add', onChange).on('change', onChange);
+  return {
+    session,
+    routes,
+    close: async () => {
+      routes.close();
+      await watcher.close();
+      await session.close();
+    },
+  };
+}
+
+/** The server without the GitHub App: dashboard routes, /healthz, /metrics, /agents. */
+async function startPlainServer(port: number, host: string, workspace: Workspace | undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const metrics = createMetrics();
+  const unrecord = workspace ? recordRuntimeMetrics(workspace.session.bus, metrics) : undefined;
+  const started = Date.now();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const answer = async () => {
+      if (req.method === 'GET' && path === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: orchestraVersion(), uptimeS: Math.round((Date.now() - started) / 1000), githubApp: false, workspace: workspace?.session.root ?? null }));
+        return;
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.contentType }).end(await metrics.metricsText());
+        return;
+      }
+      if (req.method === 'GET' && path === '/agents') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ agents: workspace?.session.agents() ?? [] }));
+        return;
+      }
+      if (workspace && (await workspace.routes(req, res))) return;
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `Not found: ${req.method ?? ''} ${path ?? ''}` }));
+    };
+    answer().catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => done());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    close: async () => {
+      workspace?.routes.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      unrecord?.dispose();
+      metrics.dispose();
+    },
+  };
 }
 
 export const serveCommand: Command = {
