@@ -209,7 +209,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     'orchestra.verifyAuditLog': async () => {
       const s = needSession();
       if (!s) return;
-      const result = await verifyAuditLog(join(s.root, '.orchestra', 'audit.jsonl'));
+      const file = join(s.root, '.orchestra', 'audit.jsonl');
+      const result = await verifyAuditLog(file).catch((error: unknown) => error as Error);
+      if (result instanceof Error) return void vscode.window.showWarningMessage(`Orchestra: could not verify the audit log ${file}: ${result.message}`);
       if (result.ok) void vscode.window.showInformationMessage(`Orchestra: audit log intact, ${result.entries} entries.`);
       else void vscode.window.showErrorMessage(`Orchestra: audit log ${result.problem!.kind} at line ${result.problem!.line}: ${result.problem!.message}`);
     },
