@@ -75,7 +75,11 @@ export async function executeIntent(intent: Intent, host: IntentHost): Promise<s
         const shown = result.findings.filter((f) => f.shouldReport !== false && !f.suppressed && (!intent.scope.paths || intent.scope.paths.some((p) => f.file.startsWith(p.replace(/\/?$/, '/')) || f.file === p)));
         return `Ran the ${intent.agentKind} over ${result.filesReviewed} file(s): ${shown.length} finding(s). (Review agents are part of the swarm: they run on demand rather than as separate long-lived copies.)${shown.length ? `\n${topFindings(shown).join('\n')}` : ''}`;
       }
-      if (intent.agentKind === 'log-watcher') return `Log watchers belong to the error swarm, which is not built yet: nothing is watching ${intent.scope.file ?? 'that file'}.`;
+      if (intent.agentKind === 'log-watcher') {
+        if (!intent.scope.file) return 'Which log file? For example: "Start a log watcher on logs/app.log".';
+        const id = await session.watchLog(intent.scope.file);
+        return `\`${id}\` is following ${intent.scope.file}: lines that look like failures (ERROR, FATAL, exceptions, tracebacks) become error events. (The error swarm that would analyse them is not built yet.)`;
+      }
       return `The ${intent.agentKind} runs only from \`orchestra review --agents tests\` in this version (it executes project code).`;
     }
     case 'configure': {

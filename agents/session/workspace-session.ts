@@ -19,7 +19,8 @@ import { FILE_AGENTS, type FileAgent } from '../review/swarm/analyze-batch.js';
 import { ReviewSwarm, type ReviewResult } from '../review/swarm/review-swarm.js';
 import { collectFiles } from '../review/swarm/collect-files.js';
 import { readSource } from '../review/swarm/read-source.js';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { LogWatcherAgent } from './log-watcher-agent.js';
 
 /** The agent id findings carry, per review agent name. */
 export const AGENT_IDS: Record<FileAgent, string> = { syntax: 'syntax-checker', style: 'style-validator', security: 'security-scanner', complexity: 'complexity-analyzer' };
@@ -237,10 +238,28 @@ export class WorkspaceSession implements Disposable {
     return ids;
   }
 
+  /**
+   * Starts a log watcher on `file` (absolute, or relative to the root; outside the workspace is
+   * allowed: logs often live elsewhere). Its failures arrive on the bus as `error.detected`.
+   */
+  async watchLog(file: string): Promise<string> {
+    const absolute = isAbsolute(file) ? file : resolvePath(this.root, file);
+    const existing = this.spawned.list().find((a) => a.kind === 'watcher' && this.logFiles.get(a.id) === absolute);
+    if (existing) return existing.id;
+    const id = `log-watcher-${this.spawned.list().filter((a) => a.kind === 'watcher').length + 1}`;
+    await this.spawned.spawn(new LogWatcherAgent(id, absolute));
+    this.logFiles.set(id, absolute);
+    return id;
+  }
+
+  /** Log files followed, by watcher id. */
+  readonly logFiles = new Map<string, string>();
+
   /** Stops a spawned agent by id; false when there is none. */
   async stopAgent(id: string): Promise<boolean> {
     if (!this.spawned.list().some((a) => a.id === id)) return false;
     await this.spawned.stop(id);
+    this.logFiles.delete(id);
     return true;
   }
 

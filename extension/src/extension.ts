@@ -138,6 +138,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     };
     context.subscriptions.push(watcher, watcher.onDidChange(outside), watcher.onDidCreate(outside));
   }
+  // Log files (also outside the workspace) followed by log watchers; their failures become events.
+  if (session) {
+    for (const file of vscode.workspace.getConfiguration('orchestra').get<string[]>('logFiles') ?? []) {
+      if (typeof file === 'string' && file.trim()) void session.watchLog(file.trim()).then((id) => log.info(`${id} follows ${file}`), (e: unknown) => log.warn(`cannot watch ${file}: ${String(e)}`));
+    }
+  }
   // What is open when the extension starts is reviewed at once.
   const open = vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
   if (open.length > 0) void review(open).catch((error: unknown) => log.error(String(error)));

@@ -130,7 +130,8 @@ let timeline: echarts.ECharts | undefined;
 const CATEGORIES = ['watchers', 'learners', 'maintainers', 'predictors', 'review'];
 const drawTimeline = throttled((s: Snapshot) => {
   timeline ??= echarts.init($('timeline'));
-  const points = s.events.filter((e) => e.topic.startsWith('task.') || e.topic.startsWith('agent.task.') || e.topic === 'finding.reported').map((e) => [e.timestamp, 'review', e.topic]);
+  const category = (e: Snapshot['events'][number]) => (e.source.startsWith('log-watcher') || e.topic === 'error.detected' ? 'watchers' : 'review');
+  const points = s.events.filter((e) => e.topic.startsWith('task.') || e.topic.startsWith('agent.task.') || e.topic === 'finding.reported' || e.topic === 'error.detected').map((e) => [e.timestamp, category(e), e.topic]);
   timeline.setOption({
     tooltip: { formatter: (p: { value: [number, string, string] }) => `${new Date(p.value[0]).toLocaleTimeString()} ${p.value[2]}` },
     grid: { top: 10, bottom: 30, left: 90, right: 10 },
@@ -138,7 +139,7 @@ const drawTimeline = throttled((s: Snapshot) => {
     yAxis: { type: 'category', data: CATEGORIES },
     series: [{ type: 'scatter', symbolSize: 8, data: points }],
   });
-  $('timeline-note').textContent = 'Background agents (watchers, learners, maintainers, predictors) are not built yet; their rows stay empty.';
+  $('timeline-note').textContent = 'Watchers: log watchers. Learners, maintainers and predictors are not built yet; their rows stay empty.';
 });
 
 function render(snapshot: Snapshot, sentAt?: number): void {

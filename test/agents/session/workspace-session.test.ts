@@ -8,6 +8,8 @@ import { executeIntent, type IntentHost } from '../../../agents/session/execute-
 import { WorkspaceSession } from '../../../agents/session/workspace-session.js';
 import { withPermission, type IntentBody } from '../../../shared/intents/intent-schema.js';
 import { makeRepo, type TempRepo } from '../../helpers/git-repo.js';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const VULN = "const cp = require('child_process');\nmodule.exports = (req) => cp.exec('ls ' + req.query.dir);\n";
 const COMPLEX = `function f(a, b, c, d) {\n${Array.from({ length: 14 }, (_, i) => `  if (a === ${i}) { if (b) { if (c) { return d; } } }`).join('\n')}\n  return 0;\n}\nmodule.exports = f;\n`;
@@ -93,9 +95,22 @@ describe('executeIntent', () => {
     expect(await executeIntent(withPermission({ type: 'spawn', agentKind: 'test-runner', count: 1, scope: {} }), refusing)).toMatch(/^Cancelled: .*execute/);
   });
 
-  it('says absent what is not built: learned patterns, log watchers, cascades', async () => {
+  it('starts a log watcher whose failure lines become error events', async () => {
+    const events: string[] = [];
+    const sub = session.bus.subscribe('error.detected', (e) => void events.push(e.payload.message), { name: 'test-errors' });
+    repo.write('logs/app.log', 'INFO starting\n');
+    expect(await run({ type: 'spawn', agentKind: 'log-watcher', count: 1, scope: { file: 'logs/app.log' } })).toMatch(/`log-watcher-1` is following logs\/app.log/);
+    await new Promise((r) => setTimeout(r, 300));
+    appendFileSync(join(repo.dir, 'logs/app.log'), 'INFO ok\nERROR database connection refused\nTraceback (most recent call last):\n');
+    for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    sub.dispose();
+    expect(events).toEqual(['ERROR database connection refused', 'Traceback (most recent call last):']);
+    expect(session.agents().some((a) => a.id === 'log-watcher-1' && a.kind === 'watcher')).toBe(true);
+    expect(await run({ type: 'stop', agent: 'log-watcher-1' })).toMatch(/Stopped `log-watcher-1`/);
+  });
+
+  it('says absent what is not built: learned patterns, cascades', async () => {
     expect(await run({ type: 'monitor', question: 'patterns' })).toMatch(/No learner agents exist yet/);
-    expect(await run({ type: 'spawn', agentKind: 'log-watcher', count: 1, scope: { file: 'logs/app.log' } })).toMatch(/not built yet/);
     expect(await run({ type: 'orchestrate', kind: 'cascade', condition: 'error', steps: ['debug', 'fix', 'test'] })).toMatch(/not built yet/);
   });
 
