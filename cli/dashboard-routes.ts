@@ -94,6 +94,10 @@ export function dashboardRoutes(o: DashboardRoutesOptions): Routes {
       send(res, 200, 'text/html; charset=utf-8', dashboardHtml({ scriptUri: '/assets/dashboard.js', cspSource: "'self'", nonce, connectSrc: "'self'" }));
       return true;
     }
+    if (req.method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
+      return true;
+    }
     if (req.method === 'GET' && path === '/chat') {
       send(res, 200, 'text/html; charset=utf-8', chatPage(randomBytes(16).toString('base64')));
       return true;

@@ -456,7 +456,14 @@ export class BullMqTaskQueue<M extends JobTypes<M> = Record<string, JobSpec>> im
       signal?.addEventListener('abort', onAbort, { once: true });
       this.lane(jobNameOfId(id)!).queue.getJob(id).then(async (job) => {
         if (!job) {
-          const outcome = await this.redis.get(this.outcomeKey(id));
+          // A job removed a moment ago may not have its outcome recorded yet (remember() is in flight,
+          // possibly in another process): look again for a short while before calling it unknown.
+          let outcome = await this.redis.get(this.outcomeKey(id));
+          for (let tries = 0; outcome === null && tries < 40 && set.has(waiter); tries++) {
+            await new Promise((r) => setTimeout(r, 50));
+            outcome = await this.redis.get(this.outcomeKey(id));
+          }
+          if (!set.has(waiter)) return; // settled meanwhile by the lane's events
           return waiter.reject(outcome === null ? new Error(`Job ${id} is unknown: it never existed or ended too long ago`) : finalError(id, outcome));
         }
         const state = await job.getState();

@@ -1,5 +1,5 @@
 /** Helpers for the audit tests: a temp folder per test, a log with N entries, fd counting for leak checks. */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditTrail } from '../../../shared/audit/audit-trail.js';
@@ -36,4 +36,14 @@ export async function writeLines(path: string, lines: string[]): Promise<void> {
 /** Open file descriptors of this process (Linux): tests assert it returns to where it was. */
 export async function openFds(): Promise<number> {
   return (await readdir('/proc/self/fd')).length;
+}
+
+/** Open file descriptors of this process that point into `folder` (other tests' files do not count). */
+export async function openFdsUnder(folder: string): Promise<number> {
+  let n = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target.startsWith(folder)) n++;
+  }
+  return n;
 }

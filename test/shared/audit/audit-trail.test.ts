@@ -9,7 +9,7 @@ import { readAudit } from '../../../shared/audit/read-audit.js';
 import { verifyAuditLog } from '../../../shared/audit/verify-audit-log.js';
 import { BugIndicatingError, InvalidInputError } from '../../../shared/errors/errors.js';
 import { secrets } from '../governance/secret-arbitraries.js';
-import { openFds, readLines, tempDir, writeLines, writeLog } from './audit-helpers.js';
+import { openFdsUnder, readLines, tempDir, writeLines, writeLog } from './audit-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -23,7 +23,7 @@ afterEach(async () => cleanup());
 
 describe('AuditTrail', () => {
   it('records every field, chained from the genesis hash, fsynced by default', async () => {
-    const fdsBefore = await openFds();
+    const fdsBefore = await openFdsUnder(dir);
     const trail = await AuditTrail.open(log, { now: () => Date.UTC(2024, 0, 2) });
     const first = await trail.record({
       agentId: 'test-runner',
@@ -39,7 +39,7 @@ describe('AuditTrail', () => {
     });
     const second = await trail.record({ agentId: 'linter', action: 'lint', level: 'read_only', status: 'ok' });
     await trail.close();
-    expect(await openFds()).toBe(fdsBefore);
+    expect(await openFdsUnder(dir)).toBe(fdsBefore);
 
     expect(first).toMatchObject({
       v: 1,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -52,6 +52,9 @@ function startWorker(prefix: string, mode: 'work' | 'hang'): Promise<ChildProces
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+// Worker processes start slowly on a loaded 2-core machine; nothing here asserts timing.
+jest.setTimeout(120_000);
 
 describe('BullMqTaskQueue across worker processes', () => {
   it('shares jobs between two workers; after one is SIGKILLed mid-job every job completes, its result recorded once', async () => {
