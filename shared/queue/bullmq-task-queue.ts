@@ -320,7 +320,14 @@ export class BullMqTaskQueue<M extends JobTypes<M> = Record<string, JobSpec>> im
     queue.on('error', this.reportError);
     producer.on('error', this.reportError);
     events.on('error', this.reportError);
-    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, (w) => w.resolve(returnvalue)));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      if (returnvalue !== null && returnvalue !== undefined) return this.settle(jobId, (w) => w.resolve(returnvalue));
+      // A job re-run after its worker died can be reported without its value: read it from the job.
+      void queue.getJob(jobId).then(
+        (job) => this.settle(jobId, (w) => w.resolve(job?.returnvalue ?? returnvalue)),
+        () => this.settle(jobId, (w) => w.resolve(returnvalue)),
+      );
+    });
     events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, (w) => w.reject(finalError(jobId, failedReason))));
     events.on('removed', ({ jobId }) => this.settle(jobId, (w) => w.reject(new CancelledError(`Job ${jobId} was cancelled`))));
     events.on('drained', () => this.checkIdle());
