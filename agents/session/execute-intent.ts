@@ -45,7 +45,7 @@ export async function executeIntent(intent: Intent, host: IntentHost): Promise<s
       const snap = session.snapshot();
       if (intent.question === 'status') {
         const lines = snap.agents.map((a) => `- \`${a.id}\` (${a.kind}, ${a.group}): **${a.health.status}**, ${a.health.tasksProcessed} task(s), ${a.health.tasksFailed} failed, p50 ${Math.round(a.health.latencyP50Ms)} ms`);
-        return [`${snap.agents.length} agent(s) running${snap.lowPower ? ' in **low-power** mode' : ''}; ${snap.reviews.total} review(s) so far, ${snap.reviews.running} running.`, ...lines, `Findings now: ${snap.findings.error} error(s), ${snap.findings.warning} warning(s), ${snap.findings.info} note(s).`].join('\n');
+        return [`${snap.agents.length} agent(s) running${snap.lowPower ? ' in **low-power** mode' : ''}; ${snap.reviews.total} review(s) so far, ${snap.reviews.running} running.`, '', ...lines, '', `Findings now: ${snap.findings.error} error(s), ${snap.findings.warning} warning(s), ${snap.findings.info} note(s).`].join('\n');
       }
       if (intent.question === 'resources') {
         const sorted = [...snap.agents].sort((a, b) => b.health.cpuMs - a.health.cpuMs || b.health.memoryBytes - a.health.memoryBytes);

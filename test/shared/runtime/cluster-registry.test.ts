@@ -180,6 +180,8 @@ describe('ClusterRegistry', () => {
     await registry.close();
     await inFlight;
 
+    // A socket's timers may take a tick or two to clear after close on a loaded machine: a leak stays.
+    for (let i = 0; i < 100 && leftovers(before).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(leftovers(before)).toEqual([]);
     expect(bus.stats().subscriptions).toBe(subscriptionsBefore);
     expect(await connectionNames()).toEqual([]);
