@@ -17,6 +17,8 @@ import type { WasmPaths } from '../review/parsing/wasm-paths.js';
 import { SecurityScannerAgent } from '../review/security/security-scanner-agent.js';
 import { FILE_AGENTS, type FileAgent } from '../review/swarm/analyze-batch.js';
 import { ReviewSwarm, type ReviewResult } from '../review/swarm/review-swarm.js';
+import { reviewFromConfig, type ConfiguredReview } from '../review/swarm/review-settings.js';
+import { loadConfig } from '../../shared/config/index.js';
 import { collectFiles } from '../review/swarm/collect-files.js';
 import { readSource } from '../review/swarm/read-source.js';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
@@ -76,6 +78,13 @@ export class WorkspaceSession implements Disposable {
   /** Agents people spawned (chat, commands): a host of their own, apart from the swarm's. */
   readonly spawned: AgentHost;
   lowPower = false;
+  /**
+   * The repository's Orchestra config (orchestra.config.* or .github/orchestra.yml): its rules, ignores,
+   * thresholds and ESLint options apply to every review. `configProblem` says why the defaults are
+   * used when the file is invalid.
+   */
+  config: ConfiguredReview | undefined;
+  configProblem: string | undefined;
   /** Agents turned off, everywhere or under some paths ("turn off the complexity agent for tests/"). */
   readonly disabled: { agent: FileAgent; paths?: string[] }[] = [];
   /** Lowest severity reported per agent ("increase security sensitivity to warning"). */
@@ -109,7 +118,9 @@ export class WorkspaceSession implements Disposable {
       ...(options.workerModule ? { workerModule: options.workerModule } : {}),
       ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
     });
-    return new WorkspaceSession(options.root, swarm, bus, options);
+    const session = new WorkspaceSession(options.root, swarm, bus, options);
+    await session.reloadConfig();
+    return session;
   }
 
   private count(event: AnyEvent): void {
@@ -119,6 +130,18 @@ export class WorkspaceSession implements Disposable {
     bucket[family] = (bucket[family] ?? 0) + 1;
     this.activity.set(start, bucket);
     if (this.activity.size > MAX_BUCKETS) this.activity.delete(this.activity.keys().next().value!);
+  }
+
+  /** (Re)reads the repository's config; an invalid file leaves the defaults and a problem to show. */
+  async reloadConfig(): Promise<void> {
+    try {
+      const loaded = await loadConfig({ cwd: this.root });
+      this.config = reviewFromConfig(loaded.config);
+      this.configProblem = undefined;
+    } catch (error) {
+      this.config = undefined;
+      this.configProblem = errorMessage(error);
+    }
   }
 
   /** Called with the files whose findings changed. */
@@ -161,7 +184,10 @@ export class WorkspaceSession implements Disposable {
         root: this.root,
         scope: settings.newCodeOnly ? { kind: 'worktree' } : { kind: 'all' },
         filter: settings.newCodeOnly ? 'added' : 'nofilter',
-        agents: settings.agents.length > 0 ? settings.agents : [...FILE_AGENTS],
+        agents: (settings.agents.length > 0 ? settings.agents : [...FILE_AGENTS]).filter((a) => !this.config || this.config.agents.includes(a)),
+        ...(this.config?.rules ? { rules: this.config.rules } : {}),
+        ...(this.config?.thresholds ? { thresholds: this.config.thresholds } : {}),
+        ...(this.config?.style ? { style: this.config.style } : {}),
         ...(files ? { files } : {}),
         hotspots: false,
         signal: controller.signal,

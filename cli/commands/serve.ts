@@ -168,6 +168,7 @@ async function startWorkspace(root: string, io: CommandIO): Promise<Workspace> {
   const session = await WorkspaceSession.create({ root, version: orchestraVersion(), ...(workerModuleUrl() ? { workerModule: workerModuleUrl()! } : {}), threads: 1, cacheDir: defaultCacheDir(root, io.env) });
   const settings = (): ReviewSettings => ({ agents: [...FILE_AGENTS], newCodeOnly: false });
   const log = (line: string) => io.stderr.write(`orchestra serve: ${line}\n`);
+  if (session.configProblem) log(`config invalid, defaults apply: ${session.configProblem}`);
   const routes = dashboardRoutes({ session, webviewDir: join(packageRoot(), 'extension', 'dist', 'webview'), settings, log });
   void session.review(undefined, settings()).then(
     (r) => log(`reviewed ${r.filesReviewed} file(s): ${r.findings.filter((f) => f.shouldReport !== false && !f.suppressed).length} finding(s)`),
@@ -176,6 +177,10 @@ async function startWorkspace(root: string, io: CommandIO): Promise<Workspace> {
   const watcher = watch(root, { ignored: (path: string) => IGNORED.test(path), ignoreInitial: true });
   const onChange = (path: string) => {
     const rel = relative(root, path).split(sep).join('/');
+    if (/^(orchestra\.config\.(json|ya?ml)|\.github\/orchestra\.yml)$/.test(rel)) {
+      void session.reloadConfig().then(() => log(session.configProblem ? `config invalid, defaults apply: ${session.configProblem}` : 'config reloaded'));
+      return;
+    }
     if (isReviewable(rel) && !session.lowPower) session.scheduleReview([rel], settings(), 150).catch((e: unknown) => log(`review of ${rel} failed: ${(e as Error).message}`));
   };
   watcher.on('add', onChange).on('change', onChange);

@@ -128,7 +128,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     if (!s.onSave && !session.lowPower) return;
     session.scheduleReview([rel], s, s.debounceMs).catch((error: unknown) => log.error(`review of ${rel} failed: ${String(error)}`));
   };
-  context.subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => reviewSoon(doc.uri)));
+  const CONFIG_FILE = /(^|\/)(orchestra\.config\.(json|ya?ml)|\.github\/orchestra\.yml)$/;
+  const onConfigSaved = async () => {
+    if (!session) return;
+    await session.reloadConfig();
+    if (session.configProblem) void vscode.window.showWarningMessage(`Orchestra: the config is invalid, defaults apply: ${session.configProblem}`);
+    else log.info('config reloaded');
+    const open = vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
+    if (open.length) void review(open).catch(() => undefined);
+  };
+  if (session?.configProblem) void vscode.window.showWarningMessage(`Orchestra: the config is invalid, defaults apply: ${session.configProblem}`);
+  context.subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => {
+    const rel = relative(doc.uri);
+    if (rel && CONFIG_FILE.test(rel)) void onConfigSaved();
+    else reviewSoon(doc.uri);
+  }));
   // Files changed outside the editor (a git checkout, a generator) are reviewed too, unless low-power.
   if (root) {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,json}'));

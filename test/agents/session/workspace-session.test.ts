@@ -8,7 +8,7 @@ import { executeIntent, type IntentHost } from '../../../agents/session/execute-
 import { WorkspaceSession } from '../../../agents/session/workspace-session.js';
 import { withPermission, type IntentBody } from '../../../shared/intents/intent-schema.js';
 import { makeRepo, type TempRepo } from '../../helpers/git-repo.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const VULN = "const cp = require('child_process');\nmodule.exports = (req) => cp.exec('ls ' + req.query.dir);\n";
@@ -49,6 +49,21 @@ describe('WorkspaceSession', () => {
     expect(snap.findings.error).toBeGreaterThan(0);
     expect(snap.agents.length).toBeGreaterThan(0);
     expect(snap.activity.length).toBeGreaterThan(0);
+  });
+
+  it("applies the repository's config, reloaded when it changes; an invalid one leaves the defaults and says why", async () => {
+    repo.write('orchestra.config.json', JSON.stringify({ review: { rules: { 'security/command-injection': 'off' } } }));
+    await session.reloadConfig();
+    await session.review(['src/run.js'], settings);
+    expect((session.findings.get('src/run.js') ?? []).map((f) => f.ruleId)).not.toContain('security/command-injection');
+    repo.write('orchestra.config.json', '{ "review": { "failOn": "sometimes" } }');
+    await session.reloadConfig();
+    expect(session.configProblem).toMatch(/review\.failOn/);
+    await session.review(['src/run.js'], settings);
+    expect(session.findings.get('src/run.js')?.map((f) => f.ruleId)).toContain('security/command-injection');
+    rmSync(join(repo.dir, 'orchestra.config.json'));
+    await session.reloadConfig();
+    expect(session.configProblem).toBeUndefined();
   });
 
   it('a newer scheduled review of the same file supersedes the pending one', async () => {
