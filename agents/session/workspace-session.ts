@@ -36,6 +36,8 @@ export interface WorkspaceSessionOptions {
   workerModule?: string | URL;
   /** Worker threads; default 1 (a small, steady footprint beside an editor). */
   threads?: number;
+  /** Reviews of more files than this use the worker thread; an editor passes 0 (ESLint never on its thread). */
+  poolThreshold?: number;
   wasmPaths?: WasmPaths;
   cacheDir?: string | false;
 }
@@ -117,6 +119,7 @@ export class WorkspaceSession implements Disposable {
       workers: options.threads ?? 1,
       ...(options.workerModule ? { workerModule: options.workerModule } : {}),
       ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
+      ...(options.poolThreshold !== undefined ? { poolThreshold: options.poolThreshold } : {}),
     });
     const session = new WorkspaceSession(options.root, swarm, bus, options);
     await session.reloadConfig();

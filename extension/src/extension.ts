@@ -64,6 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
       workerModule: vscode.Uri.joinPath(context.extensionUri, 'dist', 'review-worker.cjs').fsPath,
       wasmPaths: wasmPaths(context.extensionUri),
       threads: 1,
+      // ESLint always runs on the worker thread: the extension host thread stays free for typing.
+      poolThreshold: 0,
       cacheDir: join(context.globalStorageUri.fsPath, 'review-cache'),
     });
     context.subscriptions.push({ dispose: () => void session?.close() });

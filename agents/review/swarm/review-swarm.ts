@@ -126,6 +126,11 @@ export interface ReviewSwarmOptions {
   version: string;
   /** Where the tree-sitter `.wasm` files are; default: resolved from node_modules (bundled hosts pass their own). */
   wasmPaths?: WasmPaths;
+  /**
+   * Reviews of more files than this use the worker pool; default {@link POOL_THRESHOLD}. An editor passes
+   * 0: ESLint then always runs on the worker thread, never on the thread that handles typing.
+   */
+  poolThreshold?: number;
 }
 
 /** Files to analyse above which a review uses the worker pool. */
@@ -236,7 +241,7 @@ export class ReviewSwarm implements Disposable {
     let done = 0;
     request.onProgress?.({ phase: 'analyse', done: 0, total: todo.length });
     const runs: { capability: string; batches: ReviewBatch[] }[] = [];
-    if (todo.length > POOL_THRESHOLD && (await this.ensurePool())) {
+    if (todo.length > (this.options.poolThreshold ?? POOL_THRESHOLD) && (await this.ensurePool())) {
       // ESLint, by far the heaviest agent, runs on the workers while this thread runs the tree-sitter
       // agents: the two overlap, and each worker pays ESLint's start-up once.
       const styleTodo = todo.filter((t) => t.agents.includes('style')).map((t) => ({ ...t, agents: ['style' as const] }));
