@@ -23,6 +23,8 @@ import { collectFiles } from '../review/swarm/collect-files.js';
 import { readSource } from '../review/swarm/read-source.js';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { LogWatcherAgent } from './log-watcher-agent.js';
+import { watch as chokidarWatch } from 'chokidar';
+import { simpleGit } from 'simple-git';
 
 /** The agent id findings carry, per review agent name. */
 export const AGENT_IDS: Record<FileAgent, string> = { syntax: 'syntax-checker', style: 'style-validator', security: 'security-scanner', complexity: 'complexity-analyzer' };
@@ -145,6 +147,43 @@ export class WorkspaceSession implements Disposable {
       this.config = undefined;
       this.configProblem = errorMessage(error);
     }
+  }
+
+  /**
+   * Follows git: a commit, checkout or reset moves HEAD, and the session publishes `code.pushed`
+   * (before/after shas, branch). Watches `.git/HEAD` and `.git/logs/HEAD` with chokidar; nothing when
+   * the folder is not a git working tree. Dispose to stop.
+   */
+  async watchGit(): Promise<Disposable> {
+    const git = simpleGit(this.root);
+    const head = async (): Promise<{ sha: string; ref: string } | undefined> => {
+      try {
+        const [sha, ref] = await Promise.all([git.revparse(['HEAD']), git.revparse(['--abbrev-ref', 'HEAD'])]);
+        return { sha: sha.trim(), ref: ref.trim() };
+      } catch {
+        return undefined;
+      }
+    };
+    let gitDir: string;
+    try {
+      gitDir = resolvePath(this.root, (await git.revparse(['--git-dir'])).trim());
+    } catch {
+      return { dispose() {} };
+    }
+    let last = await head();
+    let chain = Promise.resolve();
+    const watcher = chokidarWatch([join(gitDir, 'HEAD'), join(gitDir, 'logs', 'HEAD')], { ignoreInitial: true });
+    const onChange = () => {
+      chain = chain.then(async () => {
+        const now = await head();
+        if (!now || now.sha === last?.sha) return;
+        const before = last?.sha;
+        last = now;
+        await this.bus.publish('code.pushed', { repo: this.root, ref: now.ref, ...(before ? { before } : {}), after: now.sha }, { source: 'git-watcher' }).catch(() => undefined);
+      });
+    };
+    watcher.on('add', onChange).on('change', onChange).on('error', () => undefined);
+    return { dispose: () => void watcher.close() };
   }
 
   /** Called with the files whose findings changed. */

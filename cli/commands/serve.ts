@@ -184,11 +184,13 @@ async function startWorkspace(root: string, io: CommandIO): Promise<Workspace> {
     if (isReviewable(rel) && !session.lowPower) session.scheduleReview([rel], settings(), 150).catch((e: unknown) => log(`review of ${rel} failed: ${(e as Error).message}`));
   };
   watcher.on('add', onChange).on('change', onChange);
+  const git = await session.watchGit();
   return {
     session,
     routes,
     close: async () => {
       routes.close();
+      git.dispose();
       await watcher.close();
       await session.close();
     },

@@ -154,6 +154,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     };
     context.subscriptions.push(watcher, watcher.onDidChange(outside), watcher.onDidCreate(outside));
   }
+  // Commits, checkouts and resets become `code.pushed` events; in "new code only" mode the open files
+  // are reviewed again, since what counts as new moved with HEAD.
+  if (session) {
+    const s = session;
+    void s.watchGit().then((watching) => context.subscriptions.push(watching));
+    const sub = s.bus.subscribe('code.pushed', (e) => {
+      log.info(`HEAD moved to ${e.payload.after.slice(0, 7)} on ${e.payload.ref}`);
+      if (!settings().newCodeOnly) return;
+      const open = vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
+      if (open.length) void review(open).catch(() => undefined);
+    }, { name: 'extension-git' });
+    context.subscriptions.push(sub);
+  }
   // Log files (also outside the workspace) followed by log watchers; their failures become events.
   if (session) {
     for (const file of vscode.workspace.getConfiguration('orchestra').get<string[]>('logFiles') ?? []) {

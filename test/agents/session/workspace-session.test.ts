@@ -66,6 +66,20 @@ describe('WorkspaceSession', () => {
     expect(session.configProblem).toBeUndefined();
   });
 
+  it('publishes code.pushed when a commit moves HEAD', async () => {
+    const pushed: { before?: string; after: string; ref: string }[] = [];
+    const sub = session.bus.subscribe('code.pushed', (e) => void pushed.push(e.payload), { name: 'test-pushed' });
+    const watching = await session.watchGit();
+    const before = repo.git('rev-parse', 'HEAD').trim();
+    await new Promise((r) => setTimeout(r, 300));
+    repo.write('docs/new.js', 'module.exports = 2;\n');
+    const after = repo.commit('second');
+    for (let i = 0; i < 200 && pushed.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    watching.dispose();
+    sub.dispose();
+    expect(pushed[0]).toEqual({ repo: repo.dir, ref: 'main', before, after });
+  });
+
   it('a newer scheduled review of the same file supersedes the pending one', async () => {
     const first = session.scheduleReview(['src/ok.js'], settings, 50);
     const second = session.scheduleReview(['src/ok.js'], settings, 10);
