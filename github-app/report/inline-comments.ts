@@ -7,6 +7,7 @@
 import type { FileChange } from '../../agents/review/diff/parse-unified-diff.js';
 import type { Finding, Fix } from '../../shared/findings/finding.js';
 import { mdInline } from './check-run-output.js';
+import { lineStarts, positionAt } from '../../agents/review/parsing/line-index.js';
 
 /** At most this many inline comments per review; the summary comment lists the rest. */
 export const MAX_INLINE_COMMENTS = 30;
@@ -28,22 +29,8 @@ export function fingerprintOfComment(body: string | null | undefined): string | 
   return typeof body === 'string' ? FP_MARKER.exec(body)?.[1] : undefined;
 }
 
-/** Start offsets of every line (index 0 = line 1). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+function lineOf(starts: readonly number[], offset: number): number {
+  return positionAt(starts, offset).line;
 }
 
 /** The lines a fix rewrites and their new text, or undefined when the edits are unusable. */

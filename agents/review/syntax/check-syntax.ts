@@ -14,6 +14,7 @@ import type { Tree, Node } from 'web-tree-sitter';
 import type { Finding, Range } from '../../../shared/findings/finding.js';
 import { assignFingerprints } from '../../../shared/findings/fingerprint.js';
 import type { LanguageId } from '../parsing/index.js';
+import { lineStarts, positionAt } from '../parsing/line-index.js';
 
 /** At most this many syntax errors per file: after the first few, error recovery mostly cascades. */
 const MAX_ERRORS = 10;
@@ -42,22 +43,6 @@ function scriptKind(ts: typeof TypeScript, path: string, lang: LanguageId): Type
   return /\.jsx$/i.test(path) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionAt(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
-}
 
 function finding(path: string, range: Range, message: string, ruleId = 'syntax/parse-error'): Omit<Finding, 'fingerprint'> {
   return { ruleId, agent: SYNTAX_AGENT, severity: 'error', message, file: path, range, tags: ['syntax'], confidence: 1, shouldReport: true };
