@@ -473,9 +473,13 @@ export class BullMqTaskQueue<M extends JobTypes<M> = Record<string, JobSpec>> im
           if (!set.has(waiter)) return; // settled meanwhile by the lane's events
           return waiter.reject(outcome === null ? new Error(`Job ${id} is unknown: it never existed or ended too long ago`) : finalError(id, outcome));
         }
+        // The state is read after the job: a job that completed in between has a stale snapshot
+        // (no return value yet), so a finished job is read again.
         const state = await job.getState();
-        if (state === 'completed') waiter.resolve(job.returnvalue);
-        else if (state === 'failed') waiter.reject(finalError(id, job.failedReason));
+        if (state !== 'completed' && state !== 'failed') return;
+        const fresh = (await this.lane(jobNameOfId(id)!).queue.getJob(id)) ?? job;
+        if (state === 'completed') waiter.resolve(fresh.returnvalue);
+        else waiter.reject(finalError(id, fresh.failedReason));
       }).catch((error: unknown) => waiter.reject(error));
     });
   }
