@@ -218,7 +218,8 @@ export class WorkspaceSession implements Disposable {
   async review(files: string[] | undefined, settings: ReviewSettings, signal?: AbortSignal): Promise<ReviewResult> {
     const controller = new AbortController();
     const abort = () => controller.abort();
-    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', abort, { once: true });
     this.running.add(controller);
     const started = performance.now();
     try {

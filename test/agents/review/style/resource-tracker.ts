@@ -1,7 +1,9 @@
 /**
  * Leak check for tests: records the timers, immediates, sockets, child processes and workers created
  * while tracking is on, and reports those still alive at the end. Resources made by jest itself (its
- * reporter's status timer) are left out, so the check is about the code under test.
+ * reporter's status timer) are left out, and so are resources caused by something older than the
+ * tracking (a connection another test file left open in this jest worker fires timers of its own):
+ * a resource counts only when its async ancestry leads back to the context that started tracking.
  */
 import { createHook, executionAsyncId } from 'node:async_hooks';
 
@@ -19,8 +21,12 @@ function madeByJest(stack: string): boolean {
 /** Starts tracking; `stop()` resolves with a description of each resource still alive. */
 export function trackResources(): { stop(): Promise<string[]> } {
   const live = new Map<number, { type: string; stack: string }>();
+  // Every async resource (of any type) made since tracking began, descended from the starting context.
+  const ours = new Set<number>([executionAsyncId()]);
   const hook = createHook({
-    init(id, type) {
+    init(id, type, triggerAsyncId) {
+      if (!ours.has(triggerAsyncId) && !ours.has(executionAsyncId())) return;
+      ours.add(id);
       if (!TRACKED.has(type)) return;
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 30;
