@@ -120,6 +120,8 @@ describe('RedisBusBridge', () => {
     }
     const sent = (await Promise.all(published)).filter((e) => e.topic === 'file.saved');
     await until(() => b.events.length === 1200);
+    // The tap is a connection of its own: on a loaded machine its messages may still be on the way.
+    await until(() => eventsIn(wire).length === 1200);
 
     expect(b.events.map((e) => e.id)).toEqual(sent.map((e) => e.id));
     expect(b.events.map((e) => (e as OrchestraEvent<'file.saved'>).payload.path)).toEqual(sent.map((_, n) => `f${n}.ts`));
