@@ -78,7 +78,8 @@ export interface LogAnalysis {
   formats: LogFormat[];
   groups: ErrorGroup[];
   spikes: RateSpike[];
-  stats: { bytes: number; lines: number; truncatedLines: number; binaryLines: number };
+  /** `overflow`: occurrences of errors left ungrouped because the group limit was reached (absent when none). */
+  stats: { bytes: number; lines: number; truncatedLines: number; binaryLines: number; overflow?: number };
 }
 
 /** A language whose stack traces the tracer reads. */
@@ -108,9 +109,16 @@ export interface ParsedTrace {
   /** `TypeError`, `ValueError`, `java.lang.NullPointerException`, `panic` … */
   errorType?: string;
   message: string;
+  /** Most recent call first, whatever order the language prints them in (Python prints it last). */
   frames: StackFrame[];
   /** `Caused by:` / `[cause]:` / "During handling of the above exception …" chains, outermost first. */
   causes: ParsedTrace[];
+  /**
+   * On an entry of `causes`, how it relates to the trace before it in the chain: `cause` when chained
+   * explicitly (`{ cause }`, `Caused by:`, `raise … from`, a .NET inner exception), `context` when it
+   * was being handled as the next one was raised (Python's "During handling of the above exception").
+   */
+  link?: 'cause' | 'context';
 }
 
 /** The located fault: the first own frame, its original position and a code frame. */
