@@ -10,13 +10,17 @@ import { parsePrCommands } from './commands/parse-pr-command.js';
 import type { CommandJobData, CommandJobResult } from './commands/run-command.js';
 import { CHECK_NAME } from './github/check-run.js';
 import type { ReviewJobData, ReviewJobResult } from './review/review-job.js';
+import type { TriageJobResult } from './triage/triage-job.js';
+import { parseWorkflowRunEvent, type TriageJobData } from './triage/workflow-run-event.js';
 
 /** Job names and types of the app's queue. */
 export const REVIEW_JOB = 'github.review';
 export const COMMAND_JOB = 'github.command';
+export const TRIAGE_JOB = 'github.triage';
 export type AppJobs = {
   [REVIEW_JOB]: { data: ReviewJobData; result: ReviewJobResult };
   [COMMAND_JOB]: { data: CommandJobData; result: CommandJobResult };
+  [TRIAGE_JOB]: { data: TriageJobData; result: TriageJobResult };
 };
 
 /** Options of {@link orchestraApp}. */
@@ -137,6 +141,14 @@ export function orchestraApp(options: OrchestraAppOptions): ApplicationFunction 
         key: reviewKey(owner, repo, headSha, undefined, delivery),
       });
       options.onEnqueued?.(handle, REVIEW_JOB);
+    });
+
+    // A failed (or timed-out) CI run: triage its failed jobs' logs and comment on its pull requests.
+    app.on('workflow_run.completed', async (context) => {
+      const decision = parseWorkflowRunEvent(context.payload, installationOf(context));
+      if (!decision.triage) return;
+      const handle = await queue.add(TRIAGE_JOB, decision.data, { idempotencyKey: decision.data.key, attempts: 3, backoff: { type: 'exponential', delayMs: 2_000 }, priority: 'normal' });
+      options.onEnqueued?.(handle, TRIAGE_JOB);
     });
 
     app.on('issue_comment.created', async (context) => {

@@ -1,16 +1,17 @@
 /**
- * The app's job processors: a review job and a command job, each with an Octokit authenticated as
- * the job's installation. Registered in `orchestra serve` (in-process queue, or Redis with workers
- * on) and in every `orchestra worker` process.
+ * The app's job processors: a review job, a command job and a CI triage job, each with an Octokit
+ * authenticated as the job's installation. Registered in `orchestra serve` (in-process queue, or
+ * Redis with workers on) and in every `orchestra worker` process.
  */
 import type { Probot } from 'probot';
 import type { ReviewSwarm } from '../agents/review/swarm/review-swarm.js';
 import type { Disposable } from '../shared/lifecycle/disposable.js';
 import type { TaskQueue } from '../shared/queue/task-queue.js';
-import { COMMAND_JOB, enqueueReview, REVIEW_JOB, reviewKey, type AppJobs } from './app.js';
+import { COMMAND_JOB, enqueueReview, REVIEW_JOB, reviewKey, TRIAGE_JOB, type AppJobs } from './app.js';
 import { runCommandJob } from './commands/run-command.js';
 import type { Octokit } from './github/octokit.js';
 import { runReviewJob } from './review/review-job.js';
+import { runTriageJob } from './triage/triage-job.js';
 
 /** Options of {@link registerAppWorkers}. */
 export interface AppWorkerOptions {
@@ -76,5 +77,13 @@ export function registerAppWorkers(options: AppWorkerOptions): Disposable {
     },
     { concurrency: 4 },
   );
-  return { dispose: () => { reviews.dispose(); commands.dispose(); } };
+  const triages = queue.process(
+    TRIAGE_JOB,
+    async (job, signal) => {
+      const octokit = (await probot.auth(job.data.installationId)) as Octokit;
+      return runTriageJob(job.data, { octokit, botLogin: await login(), signal });
+    },
+    { concurrency: 2 },
+  );
+  return { dispose: () => { reviews.dispose(); commands.dispose(); triages.dispose(); } };
 }

@@ -40,6 +40,12 @@ const OPERATIONS = [
   ['get', '/repos/{owner}/{repo}/collaborators/{username}/permission'],
   ['get', '/repos/{owner}/{repo}/compare/{basehead}'],
   ['get', '/repos/{owner}/{repo}/actions/runs/{run_id}/logs'],
+  ['get', '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs'],
+  ['get', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs'],
+  ['get', '/repos/{owner}/{repo}/git/trees/{tree_sha}'],
+  ['get', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls'],
+  ['get', '/repos/{owner}/{repo}/commits/{ref}'],
+  ['get', '/repos/{owner}/{repo}/pulls/{pull_number}/commits'],
 ];
 
 /**

@@ -4,6 +4,7 @@
  */
 import { decodeState, type PrState } from '../report/pr-state.js';
 import { SUMMARY_MARKER } from '../report/summary-comment.js';
+import { findMarkedComment, upsertMarkedComment } from './marked-comment.js';
 import type { Octokit, RepoRef } from './octokit.js';
 
 /** The summary comment and the state it carries. */
@@ -15,17 +16,11 @@ export interface FoundSummary {
 
 /** The first summary comment by `botLogin` on the pull request, if any. */
 export async function findSummaryComment(octokit: Octokit, repo: RepoRef, pullNumber: number, botLogin: string): Promise<FoundSummary | undefined> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: pullNumber, per_page: 100 });
-  const mine = comments.find((c) => c.user?.login === botLogin && typeof c.body === 'string' && c.body.includes(SUMMARY_MARKER));
-  return mine ? { id: mine.id, body: mine.body ?? '', state: decodeState(mine.body ?? '') } : undefined;
+  const mine = await findMarkedComment(octokit, repo, pullNumber, botLogin, SUMMARY_MARKER);
+  return mine ? { ...mine, state: decodeState(mine.body) } : undefined;
 }
 
 /** Edits the existing summary comment, or creates it. */
 export async function upsertSummaryComment(octokit: Octokit, repo: RepoRef, pullNumber: number, existing: FoundSummary | undefined, body: string): Promise<number> {
-  if (existing) {
-    await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
-    return existing.id;
-  }
-  const created = await octokit.rest.issues.createComment({ ...repo, issue_number: pullNumber, body });
-  return created.data.id;
+  return upsertMarkedComment(octokit, repo, pullNumber, existing, body);
 }

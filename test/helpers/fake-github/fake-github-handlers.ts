@@ -6,6 +6,7 @@
  */
 import { diffLines, type FakeGithubState, type FakeIssueComment, type FakeReview, type FakeReviewComment } from './fake-github-state.js';
 import { handleGraphql } from './fake-github-graphql.js';
+import { fakeGithubActionsHandlers } from './fake-github-actions-handlers.js';
 import { fakeGithubRepoHandlers } from './fake-github-repo-handlers.js';
 import { fileJson, notFound, now, paginate, repoOf, sha1, unprocessable, user, type Handler, type HandlerContext } from './fake-github-reply.js';
 
@@ -148,12 +149,22 @@ export const fakeGithubHandlers: Record<string, Handler> = {
     const token = `ghs_${sha1(`${installationId}:${ctx.state.nextId()}:${Math.random()}`).slice(0, 36)}`;
     const expiresAt = Date.now() + 3600_000;
     ctx.state.tokens.set(token, { installationId, expiresAt });
-    const permissions = (ctx.body.permissions as Record<string, string> | undefined) ?? { checks: 'write', contents: 'read', pull_requests: 'write', issues: 'write', metadata: 'read' };
+    const permissions = (ctx.body.permissions as Record<string, string> | undefined) ?? { actions: 'read', checks: 'write', contents: 'read', pull_requests: 'write', issues: 'write', metadata: 'read' };
     return { status: 201, json: { token, expires_at: new Date(expiresAt).toISOString(), permissions, repository_selection: 'all' } };
   },
   'pulls/get': (ctx) => {
     const pull = ctx.state.getPullRequest(String(ctx.params.owner), String(ctx.params.repo), Number(ctx.params.pull_number));
     return pull ? { status: 200, json: pullJson(ctx, pull) } : notFound();
+  },
+  'repos/list-pull-requests-associated-with-commit': (ctx) => {
+    const { owner, repo, key } = repoOf(ctx);
+    const sha = String(ctx.params.commit_sha);
+    // A commit outside the default branch is associated with the open pull requests that contain it.
+    const pulls = [...ctx.state.pulls.entries()]
+      .filter(([k, p]) => k.startsWith(`${key}#`) && (p.state ?? 'open') === 'open' && (p.head.sha === sha || (p.commits ?? []).includes(sha)))
+      .map(([, p]) => pullJson(ctx, p));
+    const page = paginate(ctx, `/repos/${owner}/${repo}/commits/${sha}/pulls`, pulls);
+    return { status: 200, json: page.items, headers: page.headers };
   },
   'pulls/list-files': (ctx) => {
     const { owner, repo } = repoOf(ctx);
@@ -231,5 +242,6 @@ export const fakeGithubHandlers: Record<string, Handler> = {
     return { status: 200, json: issueCommentJson(ctx, comment) };
   },
   ...fakeGithubRepoHandlers,
+  ...fakeGithubActionsHandlers,
   'graphql': (ctx) => handleGraphql(ctx.state, ctx.body as { query: string; variables?: Record<string, unknown> }),
 };

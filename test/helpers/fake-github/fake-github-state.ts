@@ -1,6 +1,7 @@
 /**
- * In-memory state of the fake GitHub: what tests seed (pull requests with their diffs, file contents,
- * collaborator permissions, comparisons, workflow logs) and what the app writes (check runs, issue
+ * In-memory state of the fake GitHub: what tests seed (pull requests with their diffs and commits,
+ * file contents, collaborator permissions, comparisons, commits, workflow runs with their jobs and
+ * logs) and what the app writes (check runs, issue
  * comments, reviews, review comments, resolved threads). Tests read it to assert what a user would see.
  */
 
@@ -24,6 +25,47 @@ export interface FakePullRequest {
   head: { sha: string; ref?: string };
   base: { sha: string; ref?: string };
   files?: FakeFile[];
+  /** Shas of the pull request's commits, oldest first (`GET …/pulls/{n}/commits`); each seeded with `setCommit`. */
+  commits?: string[];
+}
+
+/** A commit as `GET /repos/{owner}/{repo}/commits/{ref}` shows it: message, author and changed files with patches. */
+export interface FakeCommit {
+  sha: string;
+  message?: string;
+  /** Login of the author (and committer). Default `octocat`. */
+  author?: string;
+  parents?: string[];
+  files?: FakeFile[];
+}
+
+/** A step of a workflow job, as the jobs API lists it. */
+export interface FakeWorkflowStep {
+  name: string;
+  status?: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | null;
+}
+
+/** A job of a workflow run attempt, with the log its logs endpoint serves. */
+export interface FakeWorkflowJob {
+  id: number;
+  name: string;
+  status?: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral' | 'action_required' | null;
+  steps: FakeWorkflowStep[];
+  /** The plain-text log served through the logs endpoint's redirect; none answers 404. */
+  log?: string;
+  /** Answer the logs endpoint with this status instead (GitHub answers 410 Gone for expired logs). */
+  logStatus?: 404 | 410;
+}
+
+/** One attempt of a workflow run and its jobs. */
+export interface FakeWorkflowRun {
+  id: number;
+  /** `run_attempt`, from 1. */
+  attempt: number;
+  head_sha: string;
+  jobs: FakeWorkflowJob[];
 }
 
 /** Repository permission levels, from GitHub's role names. */
@@ -134,6 +176,9 @@ export class FakeGithubState {
   readonly permissions = new Map<string, FakePermission>();
   readonly comparisons = new Map<string, FakeComparison>();
   readonly runLogs = new Map<string, Buffer>();
+  readonly commits = new Map<string, FakeCommit>();
+  /** Attempts of each workflow run, by `repo:runId`, then by attempt number. */
+  readonly workflowRuns = new Map<string, Map<number, FakeWorkflowRun>>();
   readonly checkRuns: FakeCheckRun[] = [];
   readonly issueComments: FakeIssueComment[] = [];
   readonly reviews: FakeReview[] = [];
@@ -195,6 +240,55 @@ export class FakeGithubState {
   /** A seeded log archive. */
   getRunLogs(owner: string, repo: string, runId: number): Buffer | undefined {
     return this.runLogs.get(`${repoKey(owner, repo)}:${runId}`);
+  }
+
+  /** Seeds a commit (message, author, changed files with patches). */
+  setCommit(owner: string, repo: string, commit: FakeCommit): void {
+    this.commits.set(`${repoKey(owner, repo)}@${commit.sha}`, structuredClone(commit));
+  }
+
+  /** A seeded commit. */
+  getCommit(owner: string, repo: string, sha: string): FakeCommit | undefined {
+    return this.commits.get(`${repoKey(owner, repo)}@${sha}`);
+  }
+
+  /** Paths of the files served at `ref` (its own versions and the ref-less ones), as a tree listing sees them. */
+  filesAt(owner: string, repo: string, ref: string): Map<string, string> {
+    const key = repoKey(owner, repo);
+    const out = new Map<string, string>();
+    // The ref's own versions win over ref-less ones, as in getFile.
+    for (const prefix of [`${key}:*:`, `${key}:${ref}:`]) {
+      for (const [fileKey, content] of this.files) {
+        if (fileKey.startsWith(prefix)) out.set(fileKey.slice(prefix.length), content);
+      }
+    }
+    return out;
+  }
+
+  /** Seeds one attempt of a workflow run with its jobs (earlier attempts are kept, as on GitHub). */
+  setWorkflowRun(owner: string, repo: string, run: FakeWorkflowRun): void {
+    const key = `${repoKey(owner, repo)}:${run.id}`;
+    const attempts = this.workflowRuns.get(key) ?? new Map<number, FakeWorkflowRun>();
+    attempts.set(run.attempt, structuredClone(run));
+    this.workflowRuns.set(key, attempts);
+  }
+
+  /** Attempts of a workflow run, oldest first. */
+  workflowRunAttempts(owner: string, repo: string, runId: number): FakeWorkflowRun[] {
+    return [...(this.workflowRuns.get(`${repoKey(owner, repo)}:${runId}`)?.values() ?? [])].sort((a, b) => a.attempt - b.attempt);
+  }
+
+  /** A job of any run of the repository, with its run. */
+  findWorkflowJob(owner: string, repo: string, jobId: number): { run: FakeWorkflowRun; job: FakeWorkflowJob } | undefined {
+    const prefix = `${repoKey(owner, repo)}:`;
+    for (const [key, attempts] of this.workflowRuns) {
+      if (!key.startsWith(prefix)) continue;
+      for (const run of attempts.values()) {
+        const job = run.jobs.find((j) => j.id === jobId);
+        if (job) return { run, job };
+      }
+    }
+    return undefined;
   }
 
   /** Adds a comment written by someone (e.g. a user typing a command) rather than by the app. */

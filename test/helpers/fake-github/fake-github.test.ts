@@ -212,6 +212,63 @@ describe('resources', () => {
   });
 });
 
+describe('CI resources: workflow jobs and logs, trees, commits', () => {
+  const head = 'e'.repeat(40);
+  const parent = 'f'.repeat(40);
+
+  beforeAll(() => {
+    const steps = [{ name: 'Set up job', conclusion: 'success' as const }, { name: 'Run npm test', conclusion: 'failure' as const }];
+    fake.state.setWorkflowRun('octo', 'hello', { id: 900, attempt: 1, head_sha: head, jobs: [{ id: 91, name: 'test', conclusion: 'failure', steps, log: '\uFEFF2024-05-01T10:00:00.0000000Z ##[group]Run npm test\n' }] });
+    fake.state.setWorkflowRun('octo', 'hello', { id: 900, attempt: 2, head_sha: head, jobs: [{ id: 92, name: 'test', conclusion: 'failure', steps, logStatus: 410 }] });
+    fake.state.setFile('octo', 'hello', 'src/deep/a.js', 'export const a = 1;\n', head);
+    fake.state.setFile('octo', 'hello', 'README.md', '# hello\n');
+    fake.state.setCommit('octo', 'hello', { sha: head, message: 'Use the profile\n\nbody', author: 'alice', parents: [parent], files: [{ filename: 'src/deep/a.js', status: 'modified', patch: '@@ -1 +1 @@\n-export const a = 0;\n+export const a = 1;' }] });
+    fake.state.setPullRequest('octo', 'hello', { number: 4, head: { sha: head, ref: 'ci' }, base: { sha: parent }, commits: [parent, head] });
+  });
+
+  it('lists the jobs of the newest attempt, or of every attempt with filter=all', async () => {
+    const latest = await call('GET', '/repos/octo/hello/actions/runs/900/jobs?per_page=100');
+    expect(latest.data).toMatchObject({ total_count: 1, jobs: [{ id: 92, run_attempt: 2, head_sha: head, steps: [{ number: 1 }, { name: 'Run npm test', conclusion: 'failure', number: 2 }] }] });
+    const all = await call('GET', '/repos/octo/hello/actions/runs/900/jobs?filter=all');
+    expect((all.data as unknown as { jobs: { id: number }[] }).jobs.map((j) => j.id)).toEqual([91, 92]);
+    expect((await call('GET', '/repos/octo/hello/actions/runs/900/jobs?filter=newest')).status).toBe(422);
+    expect((await call('GET', '/repos/octo/hello/actions/runs/901/jobs')).status).toBe(404);
+  });
+
+  it("redirects a job's log to plain text served without a token, and answers 410 for expired logs", async () => {
+    const redirect = await call('GET', '/repos/octo/hello/actions/jobs/91/logs');
+    expect(redirect.status).toBe(302);
+    const log = await fetch(redirect.headers.get('location') ?? '');
+    expect(log.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await log.text()).toContain('##[group]Run npm test');
+    expect((await call('GET', '/repos/octo/hello/actions/jobs/92/logs')).status).toBe(410);
+    expect((await call('GET', '/repos/octo/hello/actions/jobs/93/logs')).status).toBe(404);
+  });
+
+  it('lists the tree at a commit, recursively with directories, and 404 for a repository without files', async () => {
+    const tree = await call('GET', `/repos/octo/hello/git/trees/${head}?recursive=1`);
+    const entries = (tree.data as unknown as { tree: { path: string; type: string; size?: number }[]; truncated: boolean }).tree;
+    expect(entries.map((e) => `${e.type}:${e.path}`)).toEqual(['tree:.github', 'blob:.github/orchestra.yml', 'blob:README.md', 'tree:src', 'tree:src/deep', 'blob:src/deep/a.js']);
+    expect(entries.find((e) => e.path === 'src/deep/a.js')?.size).toBe(20);
+    const flat = await call('GET', `/repos/octo/hello/git/trees/${head}`);
+    expect((flat.data as unknown as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(['.github', 'README.md', 'src']);
+    expect((await call('GET', `/repos/octo/hello/git/trees/${'0'.repeat(40)}?recursive=1`)).data).toMatchObject({ tree: expect.arrayContaining([expect.objectContaining({ path: 'README.md' })]) });
+    expect((await call('GET', `/repos/octo/empty/git/trees/${head}`)).status).toBe(404);
+  });
+
+  it("serves a commit with its patches, a pull request's commits, and the pull requests of a commit", async () => {
+    const commit = await call('GET', `/repos/octo/hello/commits/${head}`);
+    expect(commit.data).toMatchObject({ sha: head, commit: { message: 'Use the profile\n\nbody' }, author: { login: 'alice' }, parents: [{ sha: parent }], files: [{ filename: 'src/deep/a.js', patch: expect.stringContaining('+export const a = 1;') }] });
+    const unknown = await call('GET', `/repos/octo/hello/commits/${'0'.repeat(40)}`);
+    expect(unknown.status).toBe(422);
+    const commits = await call('GET', '/repos/octo/hello/pulls/4/commits?per_page=100');
+    expect((commits.data as unknown as { sha: string; files?: unknown }[]).map((c) => [c.sha, c.files])).toEqual([[parent, undefined], [head, undefined]]);
+    const pulls = await call('GET', `/repos/octo/hello/commits/${head}/pulls`);
+    expect((pulls.data as unknown as { number: number }[]).map((p) => p.number)).toEqual([4]);
+    expect(fake.violations.filter((v) => v.operationId !== 'actions/list-jobs-for-workflow-run' && v.path.includes('/octo/hello/') && /commits|trees|jobs/.test(v.path))).toEqual([]);
+  });
+});
+
 describe('subset and lifecycle', () => {
   it('has a handler for every operation of the committed subset', () => {
     const ids = new OpenApiValidator().operations.map((o) => o.operationId).sort();

@@ -162,11 +162,17 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       }
     }
 
-    // The archive a logs redirect points at: GitHub serves it from another host, without auth.
+    // What a logs redirect points at (a run's zip archive, a job's plain text): GitHub serves them from another host, without auth.
     const logs = /^\/_fake\/logs\/([^/]+)\/([^/]+)\/(\d+)$/.exec(path);
     if (method === 'GET' && logs) {
       const zip = state.getRunLogs(logs[1] as string, logs[2] as string, Number(logs[3]));
       send(zip ? { status: 200, raw: { body: zip, contentType: 'application/zip' } } : { status: 404, json: { message: 'Not Found' } });
+      return;
+    }
+    const jobLog = /^\/_fake\/job-logs\/([^/]+)\/([^/]+)\/(\d+)$/.exec(path);
+    if (method === 'GET' && jobLog) {
+      const log = state.findWorkflowJob(jobLog[1] as string, jobLog[2] as string, Number(jobLog[3]))?.job.log;
+      send(log !== undefined ? { status: 200, raw: { body: log, contentType: 'text/plain; charset=utf-8' } } : { status: 404, json: { message: 'Not Found' } });
       return;
     }
 
