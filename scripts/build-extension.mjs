@@ -4,17 +4,23 @@
 // (the dashboard and chat panel, for the browser), plus what the bundle loads at run time from files:
 // the tree-sitter .wasm files, TypeScript's compiler (loaded lazily by the syntax agent) and piscina
 // (which starts its own worker script). `--vsix` also packages extension/ to dist/orchestra.vsix.
+// First it regenerates the settings in extension/package.json from the core's config schema
+// (sync-extension-manifest.mjs), so whatever is packaged from extension/ matches the schema.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syncExtensionManifest } from './sync-extension-manifest.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'extension', 'dist');
 const require = createRequire(join(root, 'package.json'));
 const production = process.argv.includes('--production') || process.argv.includes('--vsix');
+
+const manifest = await syncExtensionManifest({ root });
+if (manifest.written) console.log(`build-extension: regenerated the settings in ${manifest.file} from the config schema`);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

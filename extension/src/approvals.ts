@@ -2,14 +2,26 @@
  * The approvals inbox: actions at the `execute` or `critical` level wait for a person. Requests
  * arrive as `approval.requested` events; approving or denying publishes `approval.decided` (which the
  * governance service acts on) and is recorded in the audit trail. Expired requests disappear (they
- * were denied by timeout).
+ * were denied by timeout). Each row has inline Approve and Deny buttons; clicking the row asks in a
+ * dialog. In an untrusted workspace an approval is refused (see workspace-trust.ts); denying is not.
  */
 import * as vscode from 'vscode';
 import type { EventBus } from '../../shared/bus/event-bus.js';
 import type { TopicMap } from '../../shared/bus/topics.js';
 import type { Disposable } from '../../shared/lifecycle/disposable.js';
+import type { PermissionLevel } from '../../shared/governance/permissions.js';
+import type { TrustGate } from './workspace-trust.js';
 
 type Request = TopicMap['approval.requested'];
+
+/** What the audit trail records of a decision. */
+export interface ApprovalDecision {
+  action: string;
+  requestId: string;
+  level: PermissionLevel;
+  approved: boolean;
+  by: string;
+}
 
 export class ApprovalsInbox implements vscode.TreeDataProvider<Request>, vscode.Disposable {
   private readonly pending = new Map<string, Request>();
@@ -17,7 +29,11 @@ export class ApprovalsInbox implements vscode.TreeDataProvider<Request>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: Disposable[];
 
-  constructor(private readonly bus: EventBus, private readonly audit: (entry: { action: string; requestId: string; approved: boolean; by: string }) => Promise<void>) {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly audit: (entry: ApprovalDecision) => Promise<void>,
+    private readonly gate?: Pick<TrustGate, 'allows' | 'refuse'>,
+  ) {
     this.subscriptions = [
       bus.subscribe('approval.requested', (e) => {
         this.pending.set(e.payload.requestId, e.payload);
@@ -44,6 +60,8 @@ export class ApprovalsInbox implements vscode.TreeDataProvider<Request>, vscode.
     const item = new vscode.TreeItem(`${r.action} (${r.level})`);
     item.description = `${r.agentId} · expires ${new Date(r.expiresAt).toLocaleTimeString()}`;
     item.tooltip = r.summary;
+    item.id = r.requestId;
+    item.contextValue = 'orchestra.approval';
     item.command = { command: 'orchestra.approvePending', title: 'Decide', arguments: [r.requestId] };
     return item;
   }
@@ -58,23 +76,30 @@ export class ApprovalsInbox implements vscode.TreeDataProvider<Request>, vscode.
     }
     const answer = await vscode.window.showWarningMessage(`${chosen.agentId} asks to ${chosen.action} (${chosen.level}).`, { modal: true, detail: chosen.summary }, 'Approve', 'Deny');
     if (!answer) return;
-    const approved = answer === 'Approve';
-    const by = process.env.USER ?? 'vscode-user';
-    await this.bus.publish('approval.decided', { requestId: chosen.requestId, approved, by }, { source: 'vscode' });
-    await this.audit({ action: chosen.action, requestId: chosen.requestId, approved, by });
-    this.pending.delete(chosen.requestId);
-    this.changed.fire();
+    await this.settle(chosen, answer === 'Approve');
   }
 
-  /** Decides without asking (the person already said so, e.g. "/approve" in chat); audited the same way. */
-  async decideDirect(requestId: string, approved: boolean): Promise<void> {
+  /**
+   * Decides without asking (the person already said so: "/approve" in chat, the row's Approve or Deny
+   * button); audited the same way. Returns false when nothing was decided (no such request, or an
+   * approval the workspace's trust does not allow).
+   */
+  async decideDirect(requestId: string, approved: boolean): Promise<boolean> {
     const chosen = this.pending.get(requestId);
-    if (!chosen) return;
+    return chosen ? this.settle(chosen, approved) : false;
+  }
+
+  private async settle(chosen: Request, approved: boolean): Promise<boolean> {
+    if (approved && this.gate && !this.gate.allows(chosen.level)) {
+      this.gate.refuse(`approve ${chosen.action} for ${chosen.agentId}`, chosen.level);
+      return false;
+    }
     const by = process.env.USER ?? 'vscode-user';
-    await this.bus.publish('approval.decided', { requestId, approved, by }, { source: 'vscode' });
-    await this.audit({ action: chosen.action, requestId, approved, by });
-    this.pending.delete(requestId);
+    await this.bus.publish('approval.decided', { requestId: chosen.requestId, approved, by }, { source: 'vscode' });
+    await this.audit({ action: chosen.action, requestId: chosen.requestId, level: chosen.level, approved, by });
+    this.pending.delete(chosen.requestId);
     this.changed.fire();
+    return true;
   }
 
   dispose(): void {

@@ -7,3 +7,4 @@ export { formatKeyPath, type ConfigIssue } from './config-issues.js';
 export { generateJsonSchema, configJsonSchema, JSON_SCHEMA_PATH, type GenerateJsonSchemaOptions, type GeneratedJsonSchema } from './generate-json-schema.js';
 export { llmApiKey } from './llm-api-key.js';
 export { secretShape } from './secret-shape.js';
+export { applyConfigOverrides, type ConfigOverride, type RejectedOverride, type AppliedOverrides } from './apply-config-overrides.js';

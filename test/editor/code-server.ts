@@ -30,6 +30,13 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
+/** Settings of a server started with `workspaceTrust`: trust on, no start-up prompt (folders open in Restricted Mode). */
+export const TRUST_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /** What {@link startCodeServer} starts. */
 export interface CodeServerOptions {
   /** Folder the server opens by default (an absolute path; the browser URL may name another). */
@@ -49,6 +56,12 @@ export interface CodeServerOptions {
   readonly startTimeoutMs?: number;
   /** Extra environment for the server and its extension host (e.g. an extension's own settings). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Switch workspace trust on (default off): the server starts without `--disable-workspace-trust`, with
+   * {@link TRUST_SETTINGS}, so a folder opens untrusted, in Restricted Mode, without a prompt. Trust is
+   * then granted in the UI ("Workspaces: Manage Workspace Trust").
+   */
+  readonly workspaceTrust?: boolean;
 }
 
 /** A running code-server. */
@@ -148,7 +161,8 @@ async function healthy(url: string): Promise<boolean> {
 
 /**
  * Installs `extensions`, writes user settings and starts code-server with
- * `--auth none --bind-addr 127.0.0.1:PORT --disable-telemetry --disable-update-check --disable-workspace-trust`,
+ * `--auth none --bind-addr 127.0.0.1:PORT --disable-telemetry --disable-update-check --disable-workspace-trust`
+ * (without the last one when `workspaceTrust` is set),
  * then waits until `/healthz` answers.
  * @throws Error when code-server is not installed (run scripts/ensure-editor.sh), an extension fails to
  *   install, or the server exits or stays silent at start; nothing is left running or on disk then.
@@ -163,7 +177,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     mkdirSync(join(layout.userDataDir, 'User'), { recursive: true });
     writeFileSync(
       join(layout.userDataDir, 'User', 'settings.json'),
-      `${JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2)}\n`,
+      `${JSON.stringify({ ...DEFAULT_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2)}\n`,
     );
     // A free port can be taken between the probe and the bind: try a few.
     for (let attempt = 1; ; attempt++) {
@@ -188,7 +202,7 @@ async function launch(layout: Layout, workspace: string, options: CodeServerOpti
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', layout.userDataDir,
     '--extensions-dir', layout.extensionsDir,

@@ -16,11 +16,13 @@
  * An extension-host test: `runExtensionTests({ server, extensionDevelopmentPath, testsPath })`
  * resolves with the exit code of the module's `run()` and the log lines.
  */
-export { startCodeServer, assertCodeServerInstalled, DEFAULT_SETTINGS, HARNESS_DIR } from './code-server.js';
+export { startCodeServer, assertCodeServerInstalled, DEFAULT_SETTINGS, TRUST_SETTINGS, HARNESS_DIR } from './code-server.js';
 export type { CodeServer, CodeServerOptions } from './code-server.js';
 export {
   openWorkbench,
   runCommand,
+  openFile,
+  modalDialog,
   notifications,
   waitForNotification,
   problems,

@@ -207,6 +207,48 @@ export async function runCommand(page: Page, title: string, options: RunCommandO
   throw new Error(`command "${title}" was not found in the palette (last rows: ${JSON.stringify(seen)})`);
 }
 
+/**
+ * Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. Retries,
+ * since right after start the file index may not list it yet.
+ * @throws Error when the file never shows in Quick Open.
+ */
+export async function openFile(page: Page, name: string, attempts = 10): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(name);
+    const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click();
+      await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`could not open ${name} through Quick Open`);
+}
+
+/**
+ * The modal dialog on screen (`showWarningMessage(…, { modal: true })`): waits for it and returns its
+ * message and a function that clicks one of its buttons by label.
+ */
+export async function modalDialog(page: Page, timeoutMs = 30_000): Promise<{ message: string; click(button: string): Promise<void> }> {
+  const dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const message = await dialog.locator('.dialog-message').first().innerText();
+  return {
+    message,
+    click: async (button) => {
+      await dialog.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${literal(button)}$`) }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+  };
+}
+
 /** The texts of the notification toasts now on screen. */
 export async function notifications(page: Page): Promise<string[]> {
   return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
