@@ -19,6 +19,8 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for commands that read `-` (triage). Absent: nothing to read. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** One `orchestra <name>` command. */

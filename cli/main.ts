@@ -37,15 +37,18 @@ export async function run(argv: string[], io: CommandIO = defaultIO()): Promise<
   }
   if (name === 'help') {
     const target = commands.find((c) => c.name === rest[0]);
-    io.stdout.write(target ? `${target.usage}\n` : helpText());
+    io.stdout.write(target ? `${(await target.load()).usage}\n` : helpText());
     return ExitCode.Ok;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`orchestra: unknown command "${name}".\n\n${helpText()}`);
     return ExitCode.Usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const command: Command = await entry.load();
+  // Arguments after `--` belong to a command being run (bisect's test command), not to us.
+  const ours = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (ours.includes('--help') || ours.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return ExitCode.Ok;
   }
@@ -70,5 +73,5 @@ export async function run(argv: string[], io: CommandIO = defaultIO()): Promise<
 }
 
 function defaultIO(): CommandIO {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, stdin: process.stdin };
 }

@@ -37,7 +37,7 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 /** Host → webview. */
 export const toWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: snapshotSchema, sentAt: z.number() }),
-  z.object({ type: z.literal('chat.reply'), id: z.string().max(100), markdown: z.string().max(100_000) }),
+  z.object({ type: z.literal('chat.reply'), id: z.string().max(100), markdown: z.string().max(100_000), question: z.string().max(10_000).optional().describe('Asked by the host on the person\'s behalf (an Explain button): shown as theirs.') }),
 ]);
 export type ToWebview = z.infer<typeof toWebviewSchema>;
 

@@ -5,6 +5,8 @@
  * Intents at the `execute` or `critical` level run only after `confirm` says yes.
  */
 import type { Intent } from '../../shared/intents/intent-schema.js';
+import { renderTriageMarkdown } from '../error/triage.js';
+import type { TriageItem } from '../error/types.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import { FILE_AGENTS, type FileAgent } from '../review/swarm/analyze-batch.js';
 import { AGENT_IDS, type ReviewSettings, type WorkspaceSession } from './workspace-session.js';
@@ -147,14 +149,28 @@ export async function executeIntent(intent: Intent, host: IntentHost): Promise<s
       return `${intent.type === 'approve' ? 'Approved' : 'Denied'} ${chosen.action} for ${chosen.agentId}.`;
     }
     case 'explain': {
+      const failures = session.errors.recent();
+      if (intent.target === undefined) return failures[0] ? explainFailure(failures[0]) : NO_FAILURE;
+      const target = intent.target;
       const all = [...session.findings.values()].flat();
-      const f = all.find((x) => x.fingerprint === intent.target) ?? all.find((x) => x.ruleId === intent.target || x.ruleId.endsWith(`/${intent.target}`));
-      if (!f) return `No current finding matches \`${intent.target}\`.`;
+      const f = all.find((x) => x.fingerprint === target) ?? all.find((x) => x.ruleId === target || x.ruleId.endsWith(`/${target}`));
+      const failure = f ? undefined : failures.find((x) => x.group.fingerprint === target);
+      if (failure) return explainFailure(failure);
+      if (!f) return `No current finding or traced failure matches \`${target}\`.`;
       return [`**${f.ruleId}** (${f.severity}, ${f.agent}) at \`${f.file}:${f.range.start.line}\``, '', f.message, f.help ? `\n${f.help}` : '', f.cwe?.length ? `\nCWE: ${f.cwe.map((c) => `CWE-${c}`).join(', ')}` : '', f.helpUrl ? `\nMore: ${f.helpUrl}` : '', f.evidence?.length ? `\nPath: ${f.evidence.map((e) => `${e.message} (line ${e.range.start.line})`).join(' → ')}` : ''].join('\n');
     }
     case 'help':
       return HELP;
   }
+}
+
+const NO_FAILURE = 'No failure has been traced yet. When a command fails in the terminal, a failed task is re-run, or a watched log shows an error, the error swarm traces it to your code, and `/explain` tells you where and what to do.';
+
+/** A traced failure in markdown: where it came from, then the error swarm's triage of it. */
+function explainFailure(failure: TriageItem & { source: string; at: number }): string {
+  const report = { items: [failure], analysis: { formats: [], spikes: [], stats: { bytes: 0, lines: 0, truncatedLines: 0, binaryLines: 0 } } };
+  const when = new Date(failure.at).toLocaleTimeString();
+  return [`**Failure from ${failure.source}** (traced at ${when}, fingerprint \`${failure.group.fingerprint}\`)`, '', renderTriageMarkdown(report, { maxItems: 1 }).trimEnd(), '', 'To find the commit that introduced it, use **Find Culprit Commit** on the notification or the quick fix at the line.'].join('\n');
 }
 
 /** One line saying what an intent would do (for confirmations). */
@@ -178,4 +194,5 @@ export const HELP = [
   '- "Set all background agents to low-power mode", "Turn off the complexity agent for tests/"',
   '- "Chain syntax -> security -> complexity for all changed files"',
   '- "/explain <fingerprint or rule>", "/approve", "stop security-scanner-1"',
+  '- "/explain" alone or "what broke the build?": the latest failure the error swarm traced',
 ].join('\n');

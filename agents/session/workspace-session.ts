@@ -16,13 +16,14 @@ import type { AgentInfo } from '../../shared/runtime/agent.js';
 import type { WasmPaths } from '../review/parsing/wasm-paths.js';
 import { SecurityScannerAgent } from '../review/security/security-scanner-agent.js';
 import { FILE_AGENTS, type FileAgent } from '../review/swarm/analyze-batch.js';
-import { ReviewSwarm, type ReviewResult } from '../review/swarm/review-swarm.js';
+import { ReviewSwarm, type ReviewRequest, type ReviewResult } from '../review/swarm/review-swarm.js';
 import { reviewFromConfig, type ConfiguredReview } from '../review/swarm/review-settings.js';
-import { loadConfig } from '../../shared/config/index.js';
+import { applyConfigOverrides, defaultConfig, loadConfig, type ConfigOverride, type OrchestraConfig, type RejectedOverride } from '../../shared/config/index.js';
 import { collectFiles } from '../review/swarm/collect-files.js';
 import { readSource } from '../review/swarm/read-source.js';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { LogWatcherAgent } from './log-watcher-agent.js';
+import { ErrorSwarm } from '../error/error-swarm.js';
 import { watch as chokidarWatch } from 'chokidar';
 import { simpleGit } from 'simple-git';
 
@@ -42,6 +43,12 @@ export interface WorkspaceSessionOptions {
   poolThreshold?: number;
   wasmPaths?: WasmPaths;
   cacheDir?: string | false;
+  /**
+   * Whether the folder's own code may run: its ESLint config (a module) and, when its config asks for
+   * it, its tests. Default true (a folder someone serves from the command line is their own); an
+   * editor passes its workspace trust.
+   */
+  trusted?: boolean;
 }
 
 /** How the session reviews. */
@@ -81,6 +88,8 @@ export class WorkspaceSession implements Disposable {
   readonly findings = new Map<string, Finding[]>();
   /** Agents people spawned (chat, commands): a host of their own, apart from the swarm's. */
   readonly spawned: AgentHost;
+  /** The error swarm: every `error.detected` on this session's bus is traced to the project's code. */
+  readonly errors: ErrorSwarm;
   lowPower = false;
   /**
    * The repository's Orchestra config (orchestra.config.* or .github/orchestra.yml): its rules, ignores,
@@ -89,6 +98,20 @@ export class WorkspaceSession implements Disposable {
    */
   config: ConfiguredReview | undefined;
   configProblem: string | undefined;
+  /** The whole config in effect: the file (or the defaults when it is invalid) with the host's overrides. */
+  effectiveConfig: OrchestraConfig = defaultConfig();
+  /** The config as the file alone gives it (the defaults when there is none or it is invalid). */
+  fileConfig: OrchestraConfig = defaultConfig();
+  /** The config file read (absolute), or undefined when there is none or it is invalid. */
+  configFile: string | undefined;
+  /** Overrides the schema refused at the last reload; their keys kept the file's values. */
+  overrideProblems: readonly RejectedOverride[] = [];
+  /**
+   * Whether the folder's own code may run (see {@link WorkspaceSessionOptions.trusted}). A host that
+   * learns the folder is trusted sets it and calls {@link reloadConfig}.
+   */
+  trusted: boolean;
+  private overrides: readonly ConfigOverride[] = [];
   /** Agents turned off, everywhere or under some paths ("turn off the complexity agent for tests/"). */
   readonly disabled: { agent: FileAgent; paths?: string[] }[] = [];
   /** Lowest severity reported per agent ("increase security sensitivity to warning"). */
@@ -104,9 +127,13 @@ export class WorkspaceSession implements Disposable {
     readonly root: string,
     private readonly swarm: ReviewSwarm,
     bus: EventBus,
+    errors: ErrorSwarm,
     private readonly options: WorkspaceSessionOptions,
   ) {
     this.bus = bus;
+    this.errors = errors;
+    this.errors.listen();
+    this.trusted = options.trusted ?? true;
     this.spawned = new AgentHost({ bus, source: 'workspace-session', grantedLevel: () => 'read_only' });
     this.subscription = bus.subscribe('*', (event) => this.count(event), { name: 'session-activity', overflow: 'drop-oldest', queueLimit: 4096 });
   }
@@ -123,7 +150,8 @@ export class WorkspaceSession implements Disposable {
       ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
       ...(options.poolThreshold !== undefined ? { poolThreshold: options.poolThreshold } : {}),
     });
-    const session = new WorkspaceSession(options.root, swarm, bus, options);
+    const errors = await ErrorSwarm.create({ root: options.root, bus });
+    const session = new WorkspaceSession(options.root, swarm, bus, errors, options);
     await session.reloadConfig();
     return session;
   }
@@ -137,16 +165,40 @@ export class WorkspaceSession implements Disposable {
     if (this.activity.size > MAX_BUCKETS) this.activity.delete(this.activity.keys().next().value!);
   }
 
-  /** (Re)reads the repository's config; an invalid file leaves the defaults and a problem to show. */
-  async reloadConfig(): Promise<void> {
+  /**
+   * (Re)reads the repository's config and lays the host's `overrides` over it (e.g. the editor's
+   * settings; omitted: the last ones given). An invalid file leaves the defaults and a problem to
+   * show; overrides the schema refuses are dropped and listed in {@link overrideProblems}. Without
+   * {@link trusted}, the repository's own ESLint config is not loaded (it is code).
+   */
+  async reloadConfig(overrides?: readonly ConfigOverride[]): Promise<void> {
+    if (overrides) this.overrides = overrides;
     try {
       const loaded = await loadConfig({ cwd: this.root });
-      this.config = reviewFromConfig(loaded.config);
+      this.fileConfig = loaded.config;
+      this.configFile = loaded.file;
       this.configProblem = undefined;
     } catch (error) {
-      this.config = undefined;
+      this.fileConfig = defaultConfig();
+      this.configFile = undefined;
       this.configProblem = errorMessage(error);
     }
+    const merged = applyConfigOverrides(this.fileConfig, this.overrides);
+    this.effectiveConfig = merged.config;
+    this.overrideProblems = merged.rejected;
+    this.config = reviewFromConfig(merged.config, { repoEslintConfig: this.trusted });
+  }
+
+  /**
+   * The test runner's part of a review: only when the config asks for it (`review.agents.tests.run`),
+   * and then granted only when the host trusts the folder and the config trusts the repository
+   * (`permissions.trustedRepository`); otherwise the swarm refuses it and says so.
+   */
+  private testRun(): { tests?: ReviewRequest['tests']; notice?: string } {
+    const tests = this.effectiveConfig.review.agents.tests;
+    if (!tests.enabled || !tests.run) return {};
+    if (!this.trusted) return { notice: 'The test runner stays off: this folder is not trusted, and running its tests would run its code. Trust the folder to let it run.' };
+    return { tests: { granted: this.effectiveConfig.permissions.trustedRepository, timeoutMs: tests.timeoutMs, grantedBy: 'permissions.trustedRepository in a trusted folder' } };
   }
 
   /**
@@ -222,6 +274,7 @@ export class WorkspaceSession implements Disposable {
     else signal?.addEventListener('abort', abort, { once: true });
     this.running.add(controller);
     const started = performance.now();
+    const testRun = this.testRun();
     try {
       const result = await this.swarm.review({
         root: this.root,
@@ -232,9 +285,11 @@ export class WorkspaceSession implements Disposable {
         ...(this.config?.thresholds ? { thresholds: this.config.thresholds } : {}),
         ...(this.config?.style ? { style: this.config.style } : {}),
         ...(files ? { files } : {}),
+        ...(testRun.tests ? { tests: testRun.tests } : {}),
         hotspots: false,
         signal: controller.signal,
       });
+      if (testRun.notice) result.notices.push(testRun.notice);
       const touched = new Set(files ?? [...this.findings.keys(), ...result.sources.keys()]);
       for (const file of touched) this.findings.delete(file);
       for (const f of result.findings) {
@@ -334,7 +389,11 @@ export class WorkspaceSession implements Disposable {
 
   /** Every agent: the review swarm's and the spawned ones. */
   agents(): (AgentInfo & { group: string })[] {
-    return [...this.swarm.agents().map((a) => ({ ...a, group: 'review swarm' })), ...this.spawned.list().map((a) => ({ ...a, group: 'spawned' }))];
+    return [
+      ...this.swarm.agents().map((a) => ({ ...a, group: 'review swarm' })),
+      ...this.errors.agents().map((a) => ({ ...a, group: 'error swarm' })),
+      ...this.spawned.list().map((a) => ({ ...a, group: 'spawned' })),
+    ];
   }
 
   /** What a dashboard shows now. */
@@ -364,6 +423,7 @@ export class WorkspaceSession implements Disposable {
     this.subscription.dispose();
     this.listeners.clear();
     await this.spawned.close();
+    await this.errors.close();
     await this.swarm.close();
     this.bus.dispose();
   }

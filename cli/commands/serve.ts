@@ -246,7 +246,7 @@ async function startPlainServer(port: number, host: string, workspace: Workspace
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Run the GitHub App: webhook endpoint, /healthz and /metrics',
+  summary: 'Watch and review a folder, serve the dashboard; the GitHub App endpoint when configured',
   usage: serveUsage,
   run: (args, io) => runHost('serve', args, io),
 };

@@ -7,13 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { executeIntent, HELP } from '../../agents/session/execute-intent.js';
+import { describe, executeIntent, HELP } from '../../agents/session/execute-intent.js';
 import type { WorkspaceSession } from '../../agents/session/workspace-session.js';
-import { FILE_AGENTS, type FileAgent } from '../../agents/review/swarm/analyze-batch.js';
+import { FILE_AGENTS } from '../../agents/review/swarm/analyze-batch.js';
 import type { Finding } from '../../shared/findings/finding.js';
 import { intentBodySchema, intentJsonSchema, withPermission, type Intent } from '../../shared/intents/intent-schema.js';
 import { parseCommand } from '../../shared/intents/index.js';
 import type { ApprovalsInbox } from './approvals.js';
+import type { TrustGate } from './workspace-trust.js';
 import { parseFromWebview, type ToWebview } from '../../agents/session/dashboard-protocol.js';
 
 /** What the chat needs from the extension. */
@@ -23,6 +24,8 @@ export interface ChatDeps {
   review(files?: string[]): Promise<void>;
   setLowPower(on: boolean): void;
   approvals?: ApprovalsInbox;
+  /** Refuses intents above what the workspace's trust grants (execute and critical in Restricted Mode). */
+  trust?: Pick<TrustGate, 'allows' | 'refuse'>;
 }
 
 /** What the extension gets back. */
@@ -31,12 +34,16 @@ export interface Chat {
   answer(text: string, model?: vscode.LanguageModelChat, token?: vscode.CancellationToken): Promise<string>;
   openPanel(): void;
   explain(finding: Finding): Promise<void>;
+  /**
+   * Asks `text` and shows question and answer: in the Chat view (`@orchestra`) when a language model
+   * makes it usable, else in the chat panel.
+   */
+  ask(text: string): Promise<void>;
 }
 
+/** Which agents run is the config's (`review.agents.*.enabled`, settings included): the session filters. */
 function settings() {
-  const c = vscode.workspace.getConfiguration('orchestra');
-  const agents = (c.get<string[]>('review.agents') ?? [...FILE_AGENTS]).filter((a): a is FileAgent => (FILE_AGENTS as readonly string[]).includes(a));
-  return { agents, newCodeOnly: c.get<boolean>('review.newCodeOnly') ?? false };
+  return { agents: [...FILE_AGENTS], newCodeOnly: vscode.workspace.getConfiguration('orchestra').get<boolean>('review.newCodeOnly') ?? false };
 }
 
 /** Asks a language model to map a request to one intent (JSON), validated by the intent schema. */
@@ -69,12 +76,13 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     if (!intent && model && token) intent = await intentFromModel(model, text, token).catch(() => undefined);
     if (!intent) return `${parsed.ok ? '' : parsed.reason}\n\n${parsed.ok ? '' : parsed.suggestions.map((s) => `- ${s}`).join('\n')}\n\n${HELP}`.trim();
     deps.log.info(`chat: ${intent.type} (${intent.permission})`);
+    if (deps.trust && !deps.trust.allows(intent.permission)) return deps.trust.refuse(describe(intent), intent.permission);
     return executeIntent(intent, {
       session,
       settings,
       setLowPower: deps.setLowPower,
       confirm: async (_intent, summary) => (await vscode.window.showWarningMessage(`Orchestra: ${summary}?`, { modal: true, detail: `This needs the ${_intent.permission} permission level.` }, 'Run')) === 'Run',
-      ...(deps.approvals ? { approvals: { list: () => deps.approvals!.list(), decide: (id: string, approved: boolean) => deps.approvals!.decideDirect(id, approved) } } : {}),
+      ...(deps.approvals ? { approvals: { list: () => deps.approvals!.list(), decide: async (id: string, approved: boolean) => void (await deps.approvals!.decideDirect(id, approved)) } } : {}),
     });
   };
 
@@ -89,8 +97,12 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   context.subscriptions.push(participant);
 
   let panel: vscode.WebviewPanel | undefined;
+  // Resolved when the panel's script runs (it posts `ready`): a message posted before would be lost.
+  let panelReady: Promise<void> = Promise.resolve();
   const openPanel = () => {
     if (panel) return panel.reveal();
+    let ready: () => void = () => undefined;
+    panelReady = new Promise<void>((resolve) => (ready = resolve));
     const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     panel = vscode.window.createWebviewPanel('orchestra.chatPanel', 'Orchestra Chat', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [dist], retainContextWhenHidden: true });
     const nonce = randomBytes(16).toString('base64');
@@ -100,6 +112,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
 <body><div id="log"></div><form id="ask"><input id="text" placeholder="Ask the agents, e.g. How are the agents?" maxlength="10000"><button>Send</button></form><script nonce="${nonce}" src="${script}"></script></body></html>`;
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = parseFromWebview(raw);
+      if (message?.type === 'ready') ready();
       if (!message || message.type !== 'chat.ask') return;
       const reply: ToWebview = { type: 'chat.reply', id: message.id, markdown: await answer(message.text).catch((e: unknown) => `Failed: ${String(e)}`) };
       void panel?.webview.postMessage(reply);
@@ -114,5 +127,23 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
       openPanel();
     }
   };
-  return { answer, openPanel, explain };
+  const ask = async (text: string) => {
+    const models = await vscode.lm.selectChatModels().then((found) => found, () => []);
+    if (models.length > 0) {
+      try {
+        await vscode.commands.executeCommand('workbench.action.chat.open', { query: `@orchestra ${text}` });
+        return;
+      } catch {
+        // No Chat view in this editor: the panel below.
+      }
+    }
+    openPanel();
+    const markdown = await answer(text).catch((e: unknown) => `Failed: ${String(e)}`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([panelReady, new Promise((done) => (timer = setTimeout(done, 10_000)))]);
+    clearTimeout(timer);
+    const reply: ToWebview = { type: 'chat.reply', id: `ask-${Date.now()}`, question: text, markdown };
+    void panel?.webview.postMessage(reply);
+  };
+  return { answer, openPanel, explain, ask };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WorkspaceSession, type ReviewSettings } from '../../agents/session/workspace-session.js';
 import type { WasmPaths } from '../../agents/review/parsing/wasm-paths.js';
-import { FILE_AGENTS, type FileAgent } from '../../agents/review/swarm/analyze-batch.js';
+import { FILE_AGENTS } from '../../agents/review/swarm/analyze-batch.js';
 import { isReviewable } from '../../agents/review/swarm/collect-files.js';
 import { AuditTrail, verifyAuditLog } from '../../shared/audit/index.js';
 import type { Finding } from '../../shared/findings/finding.js';
@@ -17,8 +17,11 @@ import { ApprovalsInbox } from './approvals.js';
 import { registerChat } from './chat-participant.js';
 import { FindingCodeActions, suppressFinding } from './code-actions.js';
 import { DashboardView } from './dashboard-view.js';
+import { registerErrorSwarm } from './error-swarm-editor.js';
 import { AgentDiagnostics } from './diagnostics.js';
 import { FindingsTree, type GroupBy } from './findings-tree.js';
+import { registerSettings, type SettingsSync } from './settings.js';
+import { registerWorkspaceTrust } from './workspace-trust.js';
 
 const VERSION = '0.1.0';
 
@@ -33,10 +36,10 @@ export interface OrchestraApi {
   activationMs: number;
 }
 
+/** The editor's own settings; which agents run is the config's (`review.agents.*.enabled`, see settings.ts). */
 function settings(): ReviewSettings & { onSave: boolean; debounceMs: number } {
   const c = vscode.workspace.getConfiguration('orchestra');
-  const agents = (c.get<string[]>('review.agents') ?? [...FILE_AGENTS]).filter((a): a is FileAgent => (FILE_AGENTS as readonly string[]).includes(a));
-  return { agents, newCodeOnly: c.get<boolean>('review.newCodeOnly') ?? false, onSave: c.get<boolean>('review.onSave') ?? true, debounceMs: c.get<number>('review.debounceMs') ?? 150 };
+  return { agents: [...FILE_AGENTS], newCodeOnly: c.get<boolean>('review.newCodeOnly') ?? false, onSave: c.get<boolean>('review.onSave') ?? true, debounceMs: c.get<number>('review.debounceMs') ?? 150 };
 }
 
 function wasmPaths(extensionUri: vscode.Uri): WasmPaths {
@@ -67,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
       // ESLint always runs on the worker thread: the extension host thread stays free for typing.
       poolThreshold: 0,
       cacheDir: join(context.globalStorageUri.fsPath, 'review-cache'),
+      // Restricted Mode: the repository's ESLint config and tests do not run (workspace-trust.ts).
+      trusted: vscode.workspace.isTrusted,
     });
     context.subscriptions.push({ dispose: () => void session?.close() });
   }
@@ -75,12 +80,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
   const tree = new FindingsTree(root ?? vscode.Uri.file('/'), allFindings);
   context.subscriptions.push(tree, vscode.window.registerTreeDataProvider('orchestra.findings', tree));
 
+  // Workspace trust: what may run (see workspace-trust.ts); granting it re-applies the settings and config.
+  let settingsSync: SettingsSync | undefined;
+  const trust = registerWorkspaceTrust(context, { session, log, onDidGrant: () => void settingsSync?.apply().catch(() => undefined) });
+
+  // One audit trail, opened on first use, shared by the approvals inbox and the error swarm's governance engine.
   let audit: Promise<AuditTrail> | undefined;
+  const auditTrail = (): Promise<AuditTrail> => (audit ??= AuditTrail.open(join(session!.root, '.orchestra', 'audit.jsonl')));
   const approvals = session
     ? new ApprovalsInbox(session.bus, async (e) => {
-        audit ??= AuditTrail.open(join(session!.root, '.orchestra', 'audit.jsonl'));
-        await (await audit).record({ agentId: 'vscode', action: `approval: ${e.action}`, user: e.by, level: 'critical', input: { requestId: e.requestId }, status: e.approved ? 'ok' : 'denied', decision: e.approved ? 'approved' : 'denied', approval: { requestId: e.requestId, by: e.by } });
-      })
+        await (await auditTrail()).record({ agentId: 'vscode', action: `approval: ${e.action}`, user: e.by, level: e.level, input: { requestId: e.requestId }, status: e.approved ? 'ok' : 'denied', decision: e.approved ? 'approved' : 'denied', approval: { requestId: e.requestId, by: e.by } });
+      }, trust)
     : undefined;
   context.subscriptions.push({ dispose: () => void audit?.then((a) => a.close()) });
   if (approvals) context.subscriptions.push(approvals, vscode.window.registerTreeDataProvider('orchestra.approvals', approvals));
@@ -131,13 +141,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     session.scheduleReview([rel], s, s.debounceMs).catch((error: unknown) => log.error(`review of ${rel} failed: ${String(error)}`));
   };
   const CONFIG_FILE = /(^|\/)(orchestra\.config\.(json|ya?ml)|\.github\/orchestra\.yml)$/;
+  // The settings are laid over the file again (settings.ts), and open files are reviewed if that changed anything.
   const onConfigSaved = async () => {
-    if (!session) return;
-    await session.reloadConfig();
+    if (!session || !settingsSync) return;
+    await settingsSync.apply();
     if (session.configProblem) void vscode.window.showWarningMessage(`Orchestra: the config is invalid, defaults apply: ${session.configProblem}`);
     else log.info('config reloaded');
-    const open = vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
-    if (open.length) void review(open).catch(() => undefined);
   };
   if (session?.configProblem) void vscode.window.showWarningMessage(`Orchestra: the config is invalid, defaults apply: ${session.configProblem}`);
   context.subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => {
@@ -173,8 +182,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
       if (typeof file === 'string' && file.trim()) void session.watchLog(file.trim()).then((id) => log.info(`${id} follows ${file}`), (e: unknown) => log.warn(`cannot watch ${file}: ${String(e)}`));
     }
   }
+  // Settings: the orchestra.* settings set explicitly override the repository's config file (settings.ts).
+  const openFiles = () => vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
+  let settingsApplied = false;
+  if (session) {
+    const s = session;
+    settingsSync = registerSettings(context, {
+      session: s,
+      log,
+      onDidApply: (applied) => {
+        if (applied.lowPowerChanged) {
+          s.lowPower = applied.lowPower;
+          updateStatus();
+        }
+        const files = openFiles();
+        if (settingsApplied && applied.reviewChanged && files.length > 0) void review(files).catch((error: unknown) => log.error(String(error)));
+      },
+    });
+    context.subscriptions.push(settingsSync);
+    await settingsSync.apply().catch(() => undefined);
+  }
+  settingsApplied = true;
   // What is open when the extension starts is reviewed at once.
-  const open = vscode.workspace.textDocuments.map((d) => relative(d.uri)).filter((p): p is string => p !== undefined && isReviewable(p));
+  const open = openFiles();
   if (open.length > 0) void review(open).catch((error: unknown) => log.error(String(error)));
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => {
     const rel = relative(doc.uri);
@@ -193,7 +223,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     return session;
   };
 
-  const chat = registerChat(context, { session: () => session, log, review, setLowPower: (on) => setLowPower(on), ...(approvals ? { approvals } : {}) });
+  const chat = registerChat(context, { session: () => session, log, review, setLowPower: (on) => setLowPower(on), trust, ...(approvals ? { approvals } : {}) });
+
+  // The error swarm: failed terminal commands and tasks → triage → diagnostics, notifications, culprit and revert (error-swarm-editor.ts).
+  if (session) registerErrorSwarm(context, { session, log, trust, audit: { record: async (entry) => (await auditTrail()).record(entry) }, askChat: (text) => chat.ask(text) });
 
   const setLowPower = (on: boolean) => {
     if (!session) return;
@@ -228,7 +261,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
     },
     'orchestra.runChain': async () => {
       const text = await vscode.window.showInputBox({ title: 'Run a chain', prompt: 'e.g. syntax -> security -> complexity', value: 'syntax -> security' });
-      if (text) void vscode.window.showInformationMessage(await chat.answer(`chain ${text} for all changed files`));
+      if (!text) return;
+      const reply = await chat.answer(`chain ${text} for all changed files`);
+      // A refusal was shown already, as a warning that offers to manage trust.
+      if (!trust.wasRefusal(reply)) void vscode.window.showInformationMessage(reply);
     },
     'orchestra.toggleLowPower': () => setLowPower(!session?.lowPower),
     'orchestra.showAuditLog': async () => {
@@ -251,6 +287,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Orches
       else void vscode.window.showErrorMessage(`Orchestra: audit log ${result.problem!.kind} at line ${result.problem!.line}: ${result.problem!.message}`);
     },
     'orchestra.approvePending': (requestId?: string) => approvals?.decide(requestId),
+    'orchestra.approvals.approve': (request?: { requestId: string }) => request && approvals?.decideDirect(request.requestId, true),
+    'orchestra.approvals.deny': (request?: { requestId: string }) => request && approvals?.decideDirect(request.requestId, false),
     'orchestra.openChat': () => chat.openPanel(),
     'orchestra.suppressFinding': (uri: vscode.Uri, finding: Finding, reason?: string) => suppressFinding(uri, finding, reason),
     'orchestra.explainFinding': (finding: Finding) => chat.explain(finding),

@@ -28,6 +28,18 @@ export interface TopicMap {
     stack?: string;
     fingerprint?: string;
   };
+  /** The error swarm traced a failure: where (the first frame in the project's own code) and the first suggestion. */
+  'error.triaged': {
+    source: string;
+    fingerprint: string;
+    message: string;
+    count: number;
+    file?: string;
+    line?: number;
+    suggestion?: string;
+  };
+  /** The culprit finder named (or failed to name) the commit that introduced a failure. */
+  'error.culprit': { status: string; sha?: string; subject?: string; runs: number; confidence?: number };
   /** A person asked for something (chat, palette, PR comment, CLI). */
   'user.command': { text: string; user?: string; origin: string };
   /** Agent lifecycle, published by the AgentHost. */

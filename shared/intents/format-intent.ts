@@ -42,7 +42,7 @@ export function formatIntent(intent: IntentBody): string {
     case 'deny':
       return intent.requestId === undefined ? `/${intent.type}` : `/${intent.type} ${intent.requestId}`;
     case 'explain':
-      return `/explain ${intent.target}`;
+      return intent.target === undefined ? '/explain' : `/explain ${intent.target}`;
     case 'help':
       return intent.topic === undefined ? '/help' : `/help ${intent.topic}`;
   }

@@ -157,7 +157,9 @@ const explainTarget = z
   .refine((target) => !target.includes('..'), { error: 'a rule id or fingerprint has no ".."' })
   .describe('A rule id (security/sql-injection) or a finding fingerprint (hex).');
 
-const explainBody = z.strictObject({ type: z.literal('explain'), target: explainTarget }).describe('Explain a rule or a finding.');
+const explainBody = z
+  .strictObject({ type: z.literal('explain'), target: explainTarget.optional().describe('A rule id, a finding fingerprint or a traced failure fingerprint; absent: the latest failure the error swarm traced.') })
+  .describe('Explain a rule, a finding or a traced failure; without a target, the latest failure ("what broke the build?").');
 
 const helpBody = z.strictObject({ type: z.literal('help'), topic: z.enum(HELP_TOPICS).optional() }).describe('What Orchestra understands.');
 

@@ -37,7 +37,7 @@ import { intentSchema, MONITOR_QUESTIONS, withPermission, type Intent } from './
 import { answerAt, parseAnswer, parseStop, stopVerbEnd } from './parse-control.js';
 import { looksLikeConfigure, parseConfigure } from './parse-configure.js';
 import { looksLikeOrchestration, parseOrchestrate } from './parse-orchestrate.js';
-import { looksLikeExplain, looksLikeHelp, looksLikeQuestion, parseExplain, parseHelp, parseMonitor } from './parse-questions.js';
+import { looksLikeExplain, looksLikeFailureQuestion, looksLikeHelp, looksLikeQuestion, parseExplain, parseHelp, parseLatestFailure, parseMonitor } from './parse-questions.js';
 import { parseSpawn, spawnVerbEnd } from './parse-spawn.js';
 import { tokenize, type TokenizedCommand, type Word } from './tokenize.js';
 import { DESTRUCTIVE_PHRASES, DESTRUCTIVE_WORDS, INJECTION_PHRASES, MEANINGFUL_WORDS, OVERRIDE_OBJECTS, OVERRIDE_VERBS } from './vocabulary.js';
@@ -121,6 +121,7 @@ function parseNatural(cmd: TokenizedCommand): FamilyResult {
   const answer = answerAt(words, at);
   if (answer) return parseAnswer(cmd, at + 1, 'natural', answer);
   if (looksLikeExplain(cmd, at)) return parseExplain(cmd, at, 'natural');
+  if (looksLikeFailureQuestion(cmd, at)) return parseLatestFailure(cmd);
   if (looksLikeOrchestration(words, at)) return parseOrchestrate(cmd, 0, 'natural');
   const stopEnd = stopVerbEnd(words, at);
   if (stopEnd !== undefined) return parseStop(cmd, stopEnd, 'natural');

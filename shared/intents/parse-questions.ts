@@ -2,7 +2,8 @@
  * Read-only families: monitor ("How are the agents?", "Which agents are using the most
  * resources?", "Show me what the agents found today", "What patterns have the learners
  * identified?", `/status`, `/discoveries`), explain (`/explain <fingerprint or rule>`, "what does
- * security/sql-injection mean?") and help.
+ * security/sql-injection mean?"; `/explain` alone, "what broke the build?", "why did it fail?": the
+ * latest failure the error swarm traced) and help.
  *
  * Questions are phrased in many ways, so monitor is the one family that tolerates a couple of
  * words it does not know (each lowers the confidence): a misread question shows the wrong view,
@@ -11,12 +12,12 @@
 import { EXPLAIN_TARGET_PATTERN, MONITOR_QUESTIONS } from './intent-schema.js';
 import { fail, isIn, kindAt, NATURAL_CONFIDENCE, phraseAt, quote, textOf, unknownWords, type FamilyResult, type Mode } from './grammar.js';
 import type { Token, TokenizedCommand, Word } from './tokenize.js';
-import { EXPLAIN_NOISE, EXPLAIN_VERBS, FILLER, HELP_TOPIC_WORDS, HELP_WORDS, MONITOR_TOPICS, PERIOD_PHRASES, QUESTION_NOISE, QUESTION_OPENERS } from './vocabulary.js';
+import { EXPLAIN_NOISE, EXPLAIN_VERBS, FAILURE_WORDS, FILLER, HELP_TOPIC_WORDS, HELP_WORDS, MONITOR_TOPICS, PERIOD_PHRASES, QUESTION_NOISE, QUESTION_OPENERS } from './vocabulary.js';
 
 type Question = (typeof MONITOR_QUESTIONS)[number];
 
 const MONITOR_EXAMPLES = ['How are the agents?', 'Which agents are using the most resources?', 'Show me what the agents found today', '/status'];
-const EXPLAIN_EXAMPLES = ['/explain security/sql-injection', '/explain 3f2a9c1b7d4e5f60'];
+const EXPLAIN_EXAMPLES = ['/explain security/sql-injection', '/explain 3f2a9c1b7d4e5f60', '/explain', 'what broke the build?'];
 
 /** Unknown words a natural question may hold before it is refused. */
 const MAX_UNKNOWN_IN_QUESTION = 2;
@@ -51,7 +52,24 @@ export function looksLikeExplain(cmd: TokenizedCommand, at: number): boolean {
   return word !== undefined && (word.key === 'what' || word.key === 'why') && cmd.tokens.some(isRuleLike);
 }
 
-/** Explain one rule id or fingerprint: the one token after `from` that is not noise. */
+/** "what broke the build?", "why did the tests fail?": what/why with a word of failure, and no rule id. */
+export function looksLikeFailureQuestion(cmd: TokenizedCommand, at: number): boolean {
+  const word = cmd.words[at];
+  if (word === undefined || (word.key !== 'what' && word.key !== 'why')) return false;
+  return cmd.words.slice(at + 1).some((w) => isIn(w, FAILURE_WORDS)) && !cmd.tokens.some(isRuleLike);
+}
+
+/**
+ * The latest failure: any wording is accepted once {@link looksLikeFailureQuestion} holds (reading an
+ * explanation changes nothing), but a path in it is not ignored silently: it is refused.
+ */
+export function parseLatestFailure(cmd: TokenizedCommand): FamilyResult {
+  const path = cmd.tokens.find((t) => t.kind === 'path');
+  if (path !== undefined) return fail(`The latest failure is explained as a whole, not for ${quote(path.raw)}: ask "what broke the build?" or /explain a fingerprint.`, EXPLAIN_EXAMPLES);
+  return { ok: true, body: { type: 'explain' }, confidence: 0.7, rule: 'explain.latest-failure' };
+}
+
+/** Explain one rule id or fingerprint: the one token after `from` that is not noise; none: the latest failure. */
 export function parseExplain(cmd: TokenizedCommand, from: number, mode: Mode): FamilyResult {
   const candidates = new Map<number, Token>();
   for (const word of cmd.words.slice(from)) {
@@ -60,7 +78,7 @@ export function parseExplain(cmd: TokenizedCommand, from: number, mode: Mode): F
   }
   // A hyphenated rule id ("no-unused-vars") is one token even where one of its parts is noise.
   const targets = [...candidates.values()];
-  if (targets.length === 0) return fail('Explain what? Give a rule id or a finding\'s fingerprint.', EXPLAIN_EXAMPLES);
+  if (targets.length === 0) return { ok: true, body: { type: 'explain' }, confidence: mode === 'slash' ? 1 : 0.7, rule: mode === 'slash' ? '/explain' : 'explain' };
   if (targets.length > 1) return fail(`Explain one thing at a time: a rule id or a fingerprint, not ${quote(targets.map((t) => t.raw).join(' '))}.`, EXPLAIN_EXAMPLES);
   const target = targets[0]!.raw.replace(/^#/, '');
   if (!EXPLAIN_TARGET_PATTERN.test(target) || target.includes('..')) {

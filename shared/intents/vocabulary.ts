@@ -170,6 +170,8 @@ export const REQUEST_NOISE = set('request', 'approval', 'pending', 'latest', 'la
 
 /** Explaining a rule or finding. */
 export const EXPLAIN_VERBS = set('explain', 'describe', 'clarify');
+/** Words that make a what/why question one about the latest failure ("what broke the build?", "why did it fail?"). */
+export const FAILURE_WORDS = set('broke', 'broken', 'break', 'breaks', 'breaking', 'fail', 'fails', 'failed', 'failing', 'failure', 'crash', 'crashes', 'crashed', 'crashing');
 export const EXPLAIN_NOISE = set('rule', 'finding', 'fingerprint', 'what', 'why', 'is', 'was', 'does', 'do', 'mean', 'meaning', 'about', 'tell', 'flagged', 'reported', 'raised', 'issue', 'warning', 'error', 'this', 'that');
 
 /** Help. */

@@ -40,12 +40,18 @@ async function ask(text: string): Promise<void> {
 function receive(data: unknown): void {
   const message = toWebviewSchema.safeParse(data);
   if (!message.success || message.data.type !== 'chat.reply') return;
+  if (message.data.question !== undefined) {
+    show('you', message.data.question);
+    history.push({ who: 'you', text: message.data.question });
+  }
   show('orchestra', message.data.markdown);
   history.push({ who: 'orchestra', text: message.data.markdown });
   api?.setState({ history: history.slice(-100) });
 }
 
 window.addEventListener('message', (event: MessageEvent) => receive(event.data));
+// The host waits for this before it posts an answer it asked for itself (an Explain button).
+api?.postMessage({ type: 'ready' });
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = input.value.trim();

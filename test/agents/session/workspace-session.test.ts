@@ -156,4 +156,24 @@ describe('executeIntent', () => {
     expect(await run({ type: 'stop', agent: 'security-scanner' })).toMatch(/Stopped `security-scanner-1`, `security-scanner-2`/);
     expect(session.spawned.list()).toHaveLength(0);
   });
+
+  it('explains the latest traced failure with no target, and a traced failure by its fingerprint', async () => {
+    session.errors.clear();
+    expect(await run({ type: 'explain' })).toMatch(/^No failure has been traced yet/);
+    repo.write('src/boom.js', "module.exports = (cfg) => cfg.server.port;\n");
+    const crash = [
+      "TypeError: Cannot read properties of undefined (reading 'port')",
+      `    at module.exports (${join(repo.dir, 'src', 'boom.js')}:1:38)`,
+      '    at Object.<anonymous> (/usr/lib/node_modules/x/index.js:3:1)',
+    ].join('\n');
+    const report = await session.errors.triage(crash, { source: 'terminal: node src/boom.js' });
+    const fingerprint = report.items[0]!.group.fingerprint;
+    const latest = await run({ type: 'explain' });
+    expect(latest).toMatch(/^\*\*Failure from terminal: node src\/boom\.js\*\*/);
+    expect(latest).toContain('At `src/boom.js:1`');
+    expect(latest).toContain("TypeError: Cannot read properties of undefined \\(reading 'port'\\)");
+    expect(await run({ type: 'explain', target: fingerprint })).toBe(latest);
+    expect(await run({ type: 'explain', target: '0123456789abcdef' })).toBe('No current finding or traced failure matches `0123456789abcdef`.');
+    session.errors.clear();
+  });
 });

@@ -128,6 +128,11 @@ describe('paraphrases', () => {
     ['approve request #12', { type: 'approve', requestId: '12', permission: 'execute' }],
     ['reject it', { type: 'deny', permission: 'read_write' }],
     ['What does security/sql-injection mean?', { type: 'explain', target: 'security/sql-injection', permission: 'read_only' }],
+    // explain with no target: the latest failure the error swarm traced
+    ['what broke the build?', { type: 'explain', permission: 'read_only' }],
+    ['Why did the tests fail', { type: 'explain', permission: 'read_only' }],
+    ['why is it crashing?', { type: 'explain', permission: 'read_only' }],
+    ['explain the error', { type: 'explain', permission: 'read_only' }],
     ['what can you do?', { type: 'help', permission: 'read_only' }],
     ['help me set up a pipeline', { type: 'help', topic: 'orchestrate', permission: 'read_only' }],
   ])('%j', (text, expected) => {
@@ -169,6 +174,7 @@ describe('slash commands', () => {
     ['/explain security/sql-injection', { type: 'explain', target: 'security/sql-injection', permission: 'read_only' }],
     ['/explain 3f2a9c1b7d4e5f60', { type: 'explain', target: '3f2a9c1b7d4e5f60', permission: 'read_only' }],
     ['/explain eslint/no-unused-vars', { type: 'explain', target: 'eslint/no-unused-vars', permission: 'read_only' }],
+    ['/explain', { type: 'explain', permission: 'read_only' }],
     ['/help', { type: 'help', permission: 'read_only' }],
     ['/help spawn', { type: 'help', topic: 'spawn', permission: 'read_only' }],
   ])('%j', (text, expected) => {
@@ -204,6 +210,7 @@ describe('failures say what to do', () => {
     ['chain if error then fix then test', /Only a cascade has a condition/, undefined],
     ['start a log watcher for src/ and lib/', /one log file/, undefined],
     ['explain the whole thing please now', /Explain one thing at a time|Explain what\?/, undefined],
+    ['what broke /etc/passwd?', /The latest failure is explained as a whole, not for "\/etc\/passwd"/, undefined],
     ['blorp', /Orchestra understands: starting agents/, undefined],
   ])('%j', (text, reason, suggestion) => {
     const result = refusalOf(text);
@@ -417,10 +424,13 @@ const bodies: fc.Arbitrary<IntentBody> = fc.oneof(
   fc.record({ type: fc.constant('monitor' as const), question: fc.constantFrom(...MONITOR_QUESTIONS), period: fc.constantFrom(...MONITOR_PERIODS) }, { requiredKeys: ['type', 'question'] }),
   fc.record({ type: fc.constant('stop' as const), agent: fc.oneof(identifier, fc.constantFrom(...AGENT_KINDS)) }, { requiredKeys: ['type'] }),
   fc.record({ type: fc.constantFrom('approve' as const, 'deny' as const), requestId: identifier }, { requiredKeys: ['type'] }),
-  fc.record({
-    type: fc.constant('explain' as const),
-    target: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), fc.tuple(fc.stringMatching(/^[a-z]{2,8}$/), fc.stringMatching(/^[a-z]{2,8}(-[a-z]{2,8}){0,2}$/)).map(([a, b]) => `${a}/${b}`)),
-  }),
+  fc.record(
+    {
+      type: fc.constant('explain' as const),
+      target: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), fc.tuple(fc.stringMatching(/^[a-z]{2,8}$/), fc.stringMatching(/^[a-z]{2,8}(-[a-z]{2,8}){0,2}$/)).map(([a, b]) => `${a}/${b}`)),
+    },
+    { requiredKeys: ['type'] },
+  ),
   fc.record({ type: fc.constant('help' as const), topic: fc.constantFrom(...HELP_TOPICS) }, { requiredKeys: ['type'] }),
 );
 
