@@ -32,10 +32,27 @@ export function matchFrameLine(line: string): LineFrame | undefined {
     const lastCode = line.charCodeAt(line.length - 1);
     return matchAt(lastCode === 32 || lastCode === 9 ? line.slice(start + 3).trim() : line.slice(start + 3));
   }
+  if (first === 0x276f /* ❯ */) return matchVitest(line.slice(start + 1).trim());
   if (first === 70 /* F */ && line.startsWith('File "', start)) return matchPython(line);
   if (line.includes('@') || line.endsWith('[native code]')) return matchGecko(line.trim());
   if (start === 0 && line.includes('.py:')) return matchPytest(line);
   return undefined;
+}
+
+/** vitest's frames: `❯ fn src/x.ts:3:20`, `❯ src/x.ts:3:20`, `❯ T.f [as g] node:net:1555:16`. */
+const VITEST_LOCATION = /^(\S+):(\d+):(\d+)$/;
+
+function matchVitest(rest: string): LineFrame | undefined {
+  const space = rest.lastIndexOf(' ');
+  const match = VITEST_LOCATION.exec(space < 0 ? rest : rest.slice(space + 1));
+  if (!match) return undefined;
+  const fn = space < 0 ? undefined : rest.slice(0, space).trim() || undefined;
+  const [, file, line, column] = match;
+  if (!JS_FILE.test(file!)) return undefined;
+  const frame: StackFrame = { file, line: Number(line), column: Number(column) };
+  if (fn) frame.function = fn;
+  if (isJavaScriptInternal(file!)) frame.internal = true;
+  return { syntax: 'v8', frame };
 }
 
 /** True when a V8 frame line opens Node's property block (`    at main (x.js:1:2) {`). */
