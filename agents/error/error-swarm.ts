@@ -68,8 +68,13 @@ export interface ErrorSwarmOptions {
 
 const MAX_RECENT = 100;
 
+/** What the error swarm reacts to: `warning` also takes warnings from logs, `critical` only crashes (errors with a stack trace). */
+export type ErrorSensitivity = 'warning' | 'error' | 'critical';
+
 export class ErrorSwarm implements Disposable {
   readonly host: AgentHost;
+  /** Set by "increase error monitoring sensitivity to …"; log watchers read it for each batch. */
+  sensitivity: ErrorSensitivity = 'error';
   /** Traced failures by fingerprint, newest last. */
   private readonly traced = new Map<string, TriageItem & { source: string; at: number }>();
   private readonly subscriptions: Disposable[] = [];
@@ -95,6 +100,7 @@ export class ErrorSwarm implements Disposable {
       'error.detected',
       async (event) => {
         const { message, stack, source } = event.payload;
+        if (this.sensitivity === 'critical' && !stack) return;
         // A stack already carries its message on its first line; otherwise the message is the log.
         const text = stack && stack.includes(message.split('\n')[0]!) ? stack : [message, stack].filter(Boolean).join('\n');
         try {

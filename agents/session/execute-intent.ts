@@ -80,7 +80,7 @@ export async function executeIntent(intent: Intent, host: IntentHost): Promise<s
       if (intent.agentKind === 'log-watcher') {
         if (!intent.scope.file) return 'Which log file? For example: "Start a log watcher on logs/app.log".';
         const id = await session.watchLog(intent.scope.file);
-        return `\`${id}\` is following ${intent.scope.file}: lines that look like failures (ERROR, FATAL, exceptions, tracebacks) become error events. (The error swarm that would analyse them is not built yet.)`;
+        return `\`${id}\` is following ${intent.scope.file}: each error it appends (ERROR/FATAL lines, exceptions with their stack traces, tracebacks, panics) goes to the error swarm, which traces it to your code.`;
       }
       return `The ${intent.agentKind} runs only from \`orchestra review --agents tests\` in this version (it executes project code).`;
     }
@@ -117,12 +117,19 @@ export async function executeIntent(intent: Intent, host: IntentHost): Promise<s
         return `${agents.map((a) => AGENT_IDS[a]).join(', ')} turned ${setting.enabled ? 'on' : 'off'}${target.paths ? ` for ${target.paths.join(', ')}` : ''}.`;
       }
       const agent = ({ security: 'security', syntax: 'syntax', style: 'style', complexity: 'complexity' } as Partial<Record<string, FileAgent>>)[setting.area];
-      if (!agent) return `${setting.area} is part of the error swarm, which is not built yet; nothing was changed.`;
+      if (!agent) {
+        if (setting.area === 'error-monitoring' || setting.area === 'logs') {
+          session.errors.sensitivity = setting.sensitivity === 'critical' ? 'critical' : setting.sensitivity === 'error' ? 'error' : 'warning';
+          const what = { critical: 'only crashes (errors with a stack trace)', error: 'errors', warning: 'errors and warnings' }[session.errors.sensitivity];
+          return `The error swarm now reacts to ${what} from log watchers and other failure sources.`;
+        }
+        return `${setting.area} has no sensitivity to set in this version; nothing was changed.`;
+      }
       session.minSeverity[agent] = setting.sensitivity === 'critical' ? 'error' : setting.sensitivity;
       return `${AGENT_IDS[agent]} now reports findings at ${session.minSeverity[agent]} and above.`;
     }
     case 'orchestrate': {
-      if (intent.kind === 'cascade') return `Cascades on ${intent.condition} (${intent.steps.join(' → ')}) need the error swarm's debug and fix agents, which are not built yet.`;
+      if (intent.kind === 'cascade') return cascadeOnLatestFailure(intent.condition ?? 'error', intent.steps, session);
       const runnable = intent.steps.filter((s) => STEP_AGENT[s]);
       const missing = intent.steps.filter((s) => !STEP_AGENT[s]);
       const lines: string[] = [];
@@ -171,6 +178,31 @@ function explainFailure(failure: TriageItem & { source: string; at: number }): s
   const report = { items: [failure], analysis: { formats: [], spikes: [], stats: { bytes: 0, lines: 0, truncatedLines: 0, binaryLines: 0 } } };
   const when = new Date(failure.at).toLocaleTimeString();
   return [`**Failure from ${failure.source}** (traced at ${when}, fingerprint \`${failure.group.fingerprint}\`)`, '', renderTriageMarkdown(report, { maxItems: 1 }).trimEnd(), '', 'To find the commit that introduced it, use **Find Culprit Commit** on the notification or the quick fix at the line.'].join('\n');
+}
+
+/**
+ * "If error then debug then fix then test", run once on the latest traced failure: debug = where the
+ * stack tracer located it, fix = the fix suggester's advice; steps that would execute project code
+ * (test) or that no agent does are named, not faked.
+ */
+function cascadeOnLatestFailure(condition: string, steps: readonly string[], session: WorkspaceSession): string {
+  const failure = session.errors.recent()[0];
+  if (!/error|fail/i.test(condition)) return `Cascades run on a failure ("if error then …"); "${condition}" is not a condition Orchestra can watch for in this version.`;
+  if (!failure) return `The cascade runs on a failure, and none has been traced yet: ${NO_FAILURE}`;
+  const lines = [`Ran the cascade on the latest failure (${failure.source}): **${failure.group.first.message.slice(0, 200)}**`];
+  steps.forEach((step, index) => {
+    const n = `${index + 1}. **${step}**`;
+    if (/^(debug|trace|locate)$/i.test(step)) {
+      lines.push(failure.fault ? `${n} (stack-tracer): at \`${failure.fault.file}:${failure.fault.line}\`${failure.fault.function ? ` in \`${failure.fault.function}\`` : ''}` : `${n} (stack-tracer): no frame in your own code`);
+    } else if (/^(fix|suggest)$/i.test(step)) {
+      lines.push(failure.suggestions[0] ? `${n} (fix-suggester): ${failure.suggestions[0].title} — ${failure.suggestions[0].detail}` : `${n} (fix-suggester): no rule matches this failure`);
+    } else if (/^test/i.test(step)) {
+      lines.push(`${n}: not run — running the tests executes project code; use "Find Culprit Commit" or \`orchestra review --agents tests\`.`);
+    } else {
+      lines.push(`${n}: no agent does "${step}" in this version.`);
+    }
+  });
+  return lines.join('\n');
 }
 
 /** One line saying what an intent would do (for confirmations). */

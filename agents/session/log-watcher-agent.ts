@@ -1,26 +1,30 @@
 /**
  * A log watcher: a background agent that follows a log file (inside or outside the workspace) with
- * chokidar, reads only what was appended, and publishes an `error.detected` event for each line that
- * looks like a failure (an ERROR/FATAL level, an exception or a Python traceback, a Go panic). Its
- * task `log_tail` returns the failures seen so far. A file that is truncated or rotated is read from
- * its start again; a missing file is waited for.
+ * chokidar, reads only what was appended, and hands each appended batch of lines to the error swarm's
+ * log analyzer: every error it extracts (an ERROR/FATAL line, an exception with its stack trace, a
+ * Python traceback, a Go panic, a test failure) is published as one `error.detected` event with its
+ * stack and fingerprint, so the error swarm can trace it to the code. Its task `log_tail` returns the
+ * failures seen so far. A file that is truncated or rotated is read from its start again; a missing
+ * file is waited for.
  */
 import { watch, type FSWatcher } from 'chokidar';
 import { open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EventBus } from '../../shared/bus/event-bus.js';
 import type { Agent, AgentContext, AgentTask } from '../../shared/runtime/agent.js';
+import { analyzeLog } from '../error/logs/index.js';
 
-/** A line of a log that looks like a failure. */
+/** An error found in a log. */
 export interface LogFailure {
   file: string;
+  /** 1-based line of the log where it starts. */
   line: number;
   message: string;
+  stack?: string;
+  fingerprint: string;
 }
 
-/** Lines that look like failures. Bounded patterns: each runs on one line of at most 4,096 characters. */
-const FAILURE = /\b(?:ERROR|FATAL|CRITICAL|Exception|Traceback \(most recent call last\)|Unhandled(?:PromiseRejection)?|panic:)/;
-const MAX_LINE = 4096;
+const MAX_LINE = 64 * 1024;
 /** Most bytes read per change, so a log growing by gigabytes cannot stall the watcher. */
 const MAX_READ = 1024 * 1024;
 
@@ -36,7 +40,8 @@ export class LogWatcherAgent implements Agent<unknown, LogFailure[]> {
   private reading: Promise<void> = Promise.resolve();
   readonly failures: LogFailure[] = [];
 
-  constructor(readonly id: string, readonly file: string) {}
+  /** `level()` says, per batch, whether warnings count too (the error swarm's sensitivity). */
+  constructor(readonly id: string, readonly file: string, private readonly level: () => 'error' | 'warn' = () => 'error') {}
 
   start(context: { bus: EventBus }): void {
     this.bus = context.bus;
@@ -75,18 +80,28 @@ export class LogWatcherAgent implements Agent<unknown, LogFailure[]> {
     }
   }
 
-  /** Splits text into complete lines (keeping the unfinished tail) and reports failure lines. */
+  /** Splits text into complete lines (keeping the unfinished tail) and reports the errors they hold. */
   private async scan(text: string): Promise<void> {
-    const lines = text.split(/\r?\n/);
-    this.partial = (lines.pop() ?? '').slice(-MAX_LINE);
-    for (const raw of lines) {
-      this.lineNo++;
-      const line = raw.slice(0, MAX_LINE);
-      if (!FAILURE.test(line)) continue;
-      const failure = { file: this.file, line: this.lineNo, message: line.trim().slice(0, 500) };
+    const end = text.lastIndexOf('\n');
+    this.partial = text.slice(end + 1).slice(-MAX_LINE);
+    if (end < 0) return;
+    const complete = text.slice(0, end + 1);
+    const firstLine = this.lineNo;
+    for (let at = complete.indexOf('\n'); at >= 0; at = complete.indexOf('\n', at + 1)) this.lineNo++;
+    const { groups } = await analyzeLog(complete, { maxLineBytes: MAX_LINE, minLevel: this.level() });
+    for (const group of groups) {
+      const failure: LogFailure = {
+        file: this.file,
+        line: firstLine + group.first.logLine,
+        message: group.first.message.slice(0, 2000),
+        fingerprint: group.fingerprint,
+        ...(group.first.stack ? { stack: group.first.stack } : {}),
+      };
       this.failures.push(failure);
       if (this.failures.length > 1000) this.failures.shift();
-      await this.bus?.publish('error.detected', { source: `log:${this.file}`, message: failure.message, file: this.file, line: failure.line }, { source: this.id }).catch(() => undefined);
+      await this.bus
+        ?.publish('error.detected', { source: `log:${this.file}`, message: failure.message, file: this.file, line: failure.line, fingerprint: failure.fingerprint, ...(failure.stack ? { stack: failure.stack } : {}) }, { source: this.id })
+        .catch(() => undefined);
     }
   }
 

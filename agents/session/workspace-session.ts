@@ -371,7 +371,7 @@ export class WorkspaceSession implements Disposable {
     const existing = this.spawned.list().find((a) => a.kind === 'watcher' && this.logFiles.get(a.id) === absolute);
     if (existing) return existing.id;
     const id = `log-watcher-${this.spawned.list().filter((a) => a.kind === 'watcher').length + 1}`;
-    await this.spawned.spawn(new LogWatcherAgent(id, absolute));
+    await this.spawned.spawn(new LogWatcherAgent(id, absolute, () => (this.errors.sensitivity === 'warning' ? 'warn' : 'error')));
     this.logFiles.set(id, absolute);
     return id;
   }

@@ -124,23 +124,36 @@ describe('executeIntent', () => {
     expect(await executeIntent(withPermission({ type: 'spawn', agentKind: 'test-runner', count: 1, scope: {} }), refusing)).toMatch(/^Cancelled: .*execute/);
   });
 
-  it('starts a log watcher whose failure lines become error events', async () => {
+  it('starts a log watcher whose errors become error events; the sensitivity decides what counts', async () => {
     const events: string[] = [];
     const sub = session.bus.subscribe('error.detected', (e) => void events.push(e.payload.message), { name: 'test-errors' });
     repo.write('logs/app.log', 'INFO starting\n');
     expect(await run({ type: 'spawn', agentKind: 'log-watcher', count: 1, scope: { file: 'logs/app.log' } })).toMatch(/`log-watcher-1` is following logs\/app.log/);
     await new Promise((r) => setTimeout(r, 300));
-    appendFileSync(join(repo.dir, 'logs/app.log'), 'INFO ok\nERROR database connection refused\nTraceback (most recent call last):\n');
+    appendFileSync(join(repo.dir, 'logs/app.log'), 'INFO ok\nWARN disk 91% full\nERROR database connection refused\n');
+    for (let i = 0; i < 100 && events.length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual(['database connection refused']);
+    expect(await run({ type: 'configure', target: { agents: 'all' }, setting: { area: 'error-monitoring', sensitivity: 'warning' } })).toMatch(/errors and warnings/);
+    appendFileSync(join(repo.dir, 'logs/app.log'), 'WARN disk 97% full\n');
     for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(events[1]).toMatch(/disk 97% full/);
+    expect(await run({ type: 'configure', target: { agents: 'all' }, setting: { area: 'error-monitoring', sensitivity: 'critical' } })).toMatch(/only crashes/);
+    expect(session.errors.sensitivity).toBe('critical');
     sub.dispose();
-    expect(events).toEqual(['ERROR database connection refused', 'Traceback (most recent call last):']);
     expect(session.agents().some((a) => a.id === 'log-watcher-1' && a.kind === 'watcher')).toBe(true);
     expect(await run({ type: 'stop', agent: 'log-watcher-1' })).toMatch(/Stopped `log-watcher-1`/);
   });
 
-  it('says absent what is not built: learned patterns, cascades', async () => {
+  it('says absent what is not built (learned patterns), and runs a cascade on the latest traced failure', async () => {
     expect(await run({ type: 'monitor', question: 'patterns' })).toMatch(/No learner agents exist yet/);
-    expect(await run({ type: 'orchestrate', kind: 'cascade', condition: 'error', steps: ['debug', 'fix', 'test'] })).toMatch(/not built yet/);
+    session.errors.clear();
+    expect(await run({ type: 'orchestrate', kind: 'cascade', condition: 'error', steps: ['debug', 'fix', 'test'] })).toMatch(/none has been traced yet/);
+    repo.write('src/crash.js', "const config = undefined;\nmodule.exports = () => config.port;\n");
+    await session.errors.triage(`TypeError: Cannot read properties of undefined (reading 'port')\n    at module.exports (${join(repo.dir, 'src/crash.js')}:2:33)\n    at Object.<anonymous> (${join(repo.dir, 'main.js')}:1:1)\n`, { source: 'test' });
+    const answer = await run({ type: 'orchestrate', kind: 'cascade', condition: 'error', steps: ['debug', 'fix', 'test'] });
+    expect(answer).toMatch(/1\. \*\*debug\*\* \(stack-tracer\): at `src\/crash.js:2`/);
+    expect(answer).toMatch(/2\. \*\*fix\*\* \(fix-suggester\): .*port/);
+    expect(answer).toMatch(/3\. \*\*test\*\*: not run/);
   });
 
   it('runs a chain step by step and names the steps it cannot run', async () => {
