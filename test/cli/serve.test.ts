@@ -106,7 +106,13 @@ describe('orchestra serve', () => {
       expect(fake.state.reviewCommentsOf(OWNER, REPO, 3)).toHaveLength(1);
       expect(fake.violations).toEqual([]);
 
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      // The job is counted once it returns, a moment after its last write to GitHub.
+      const completed = /orchestra_github_jobs_total\{job="github.review",outcome="completed"\} 1/;
+      let metrics = '';
+      for (let i = 0; i < 100 && !completed.test(metrics); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        metrics = await (await fetch(`${url}/metrics`)).text();
+      }
       expect(metrics).toMatch(/orchestra_github_webhooks_total\{event="pull_request",status="200"\} 1/);
       expect(metrics).toMatch(/orchestra_github_jobs_total\{job="github.review",outcome="completed"\} 1/);
     } finally {
