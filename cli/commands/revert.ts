@@ -70,7 +70,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   const engine = new PolicyEngine({ policy: { grants: { [agentId]: 'critical' }, approvalTimeoutMs: 10 * 60_000 }, bus, audit, source: 'cli' });
   const approvals = new ApprovalService(bus);
   const user = io.env.USER ?? io.env.USERNAME ?? 'terminal user';
-  const answering = approvals.onDidRequest(async (request) => {
+  const answer = async (request: { requestId: string; summary: string }): Promise<void> => {
     let approved = Boolean(values.yes);
     if (!approved) {
       const rl = createInterface({ input: io.stdin!, output: io.stdout });
@@ -82,7 +82,9 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       }
     }
     await approvals.decide(request.requestId, approved, user, approved ? (values.yes ? 'approved with --yes' : 'approved at the terminal') : 'declined at the terminal');
-  });
+  };
+  // An answer that fails to be delivered leaves the request to time out, which denies it.
+  const answering = approvals.onDidRequest((request) => void answer(request).catch((error: unknown) => io.stderr.write(`orchestra revert: ${String(error)}\n`)));
   try {
     const outcome = await proposeRevert({ repo, culprit: sha, engine, agentId, user, mode: values.patch ? 'patch' : 'branch', maxPerDay });
     io.stdout.write(describe(outcome, sha));
